@@ -81,6 +81,9 @@ class Reject:
     locator: str  # "file", "doc 3 (line 1234)", "ipgb20221025.xml doc 4"
     reason: str
     excerpt: str = ""  # at most a few hundred characters of the offending input
+    # "error": bad input, counted in the reject rate; "skipped": readable input that is not a patent
+    # record (a sequence listing, a zip's report file), kept here so that nothing vanishes silently.
+    severity: str = "error"
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -1,0 +1,34 @@
+# Set-up is part of every target: a fresh clone needs only `make demo` or `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+
+.PHONY: demo test ui bench clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+# The main job on the embedded default: seeds the landing zone if it is empty, then ingests every month.
+demo: $(BIN)/.installed $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/roadmap seed-samples
+	$(BIN)/roadmap materialize
+
+test: $(BIN)/.installed
+	$(BIN)/pytest
+
+ui: $(BIN)/.installed $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/parse_bench.py
+
+clean:
+	rm -rf data/raw data/warehouse data/artifacts $(DAGSTER_HOME)

@@ -1,0 +1,14 @@
+"""The Dagster code location: every asset, check, job and resource of the pipeline."""
+
+import dagster as dg
+
+from roadmap_pipeline.defs.core.assets import documents
+from roadmap_pipeline.defs.jobs import downstream_job, raw_monthly_job
+from roadmap_pipeline.defs.raw.assets import raw_assets
+from roadmap_pipeline.defs.resources import default_resources
+
+defs = dg.Definitions(
+    assets=[*raw_assets, documents],
+    jobs=[raw_monthly_job, downstream_job],
+    resources=default_resources(),
+)

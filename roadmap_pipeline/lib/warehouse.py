@@ -1,0 +1,72 @@
+"""DuckDB connections and the runner of the SQL files in `sql/`."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@contextmanager
+def connect(path: str | Path, retries: int = 20) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-write connection; waits while another process holds the file.
+
+    DuckDB allows one read-write process per file, so callers keep connections brief and retry.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(retries):
+        try:
+            conn = duckdb.connect(str(path))
+            break
+        except duckdb.IOException:
+            if attempt == retries - 1:
+                raise
+            time.sleep(min(0.2 * 2**attempt, 5.0))
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@cache
+def load_sql(name: str) -> str:
+    """Text of `sql/<name>.sql`."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def statements(name: str, identifiers: Mapping[str, str] | None = None) -> list[str]:
+    """The statements of a SQL file, with `{placeholders}` filled by checked identifiers only.
+
+    Identifiers (schema or table-name parts) are the only thing ever formatted into SQL; they must be
+    lower-case ASCII words. Data always travels as parameters.
+    """
+    text = load_sql(name)
+    for key, value in (identifiers or {}).items():
+        if not _IDENTIFIER.match(value):
+            raise ValueError(f"not a safe SQL identifier for {{{key}}}: {value!r}")
+        text = text.replace("{" + key + "}", value)
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in body.split(";\n") if s.strip().rstrip(";").strip()]
+
+
+def run_sql(
+    conn: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    identifiers: Mapping[str, str] | None = None,
+) -> None:
+    """Execute every statement of `sql/<name>.sql`, passing each the named parameters it uses."""
+    params = params or {}
+    for statement in statements(name, identifiers):
+        used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", statement)}
+        conn.execute(statement.rstrip(";"), used or None)

@@ -1,0 +1,83 @@
+"""The main job as one command: every month of the landing zone, then everything downstream."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+
+import dagster as dg
+
+from roadmap_pipeline import settings
+from roadmap_pipeline.definitions import defs
+from roadmap_pipeline.lib.warehouse import connect
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def landing_months(raw_dir=None) -> list[str]:
+    """Months (YYYY-MM) that have a folder under any office of the landing zone."""
+    raw_dir = raw_dir or settings.raw_dir()
+    offices = set(settings.SOURCES.values())
+    return sorted({
+        month.name
+        for office in raw_dir.iterdir() if office.is_dir() and office.name in offices
+        for month in office.iterdir() if month.is_dir() and _MONTH.match(month.name)
+    }) if raw_dir.is_dir() else []
+
+
+def materialize_landing_zone(months: list[str] | None = None, instance: dg.DagsterInstance | None = None) -> int:
+    """Materialize the raw assets for `months` (default: all present), then everything downstream.
+
+    Returns:
+        Process exit status: 0 when every run succeeded.
+    """
+    raw_dir = settings.raw_dir()
+    months = months or landing_months(raw_dir)
+    bad = [m for m in months if not _MONTH.match(m)]
+    if bad:
+        print(f"not a month (YYYY-MM): {', '.join(bad)}", file=sys.stderr)
+        return 2
+    if not months:
+        print(f"the landing zone {raw_dir} holds no <OFFICE>/<YYYY-MM>/ folder: nothing to ingest", file=sys.stderr)
+        return 1
+    instance = instance or (dg.DagsterInstance.get() if _has_home() else dg.DagsterInstance.ephemeral())
+    started = time.monotonic()
+    for number, month in enumerate(months, 1):
+        print(f"[{number}/{len(months)}] raw partitions {month}", flush=True)
+        result = defs.get_job_def("raw_monthly").execute_in_process(
+            partition_key=month, instance=instance, raise_on_error=False
+        )
+        if not result.success:
+            print(f"raw ingestion of {month} failed; see the run {result.run_id} in the Dagster UI", file=sys.stderr)
+            return 1
+    print("downstream assets", flush=True)
+    result = defs.get_job_def("downstream_refresh").execute_in_process(instance=instance, raise_on_error=False)
+    if not result.success:
+        print(f"downstream refresh failed; see the run {result.run_id}", file=sys.stderr)
+        return 1
+    print(f"done in {time.monotonic() - started:.1f} s\n")
+    print(summary_text())
+    return 0
+
+
+def summary_text() -> str:
+    """A short account of the warehouse for the terminal."""
+    with connect(settings.warehouse_path()) as conn:
+        per_office = conn.sql(
+            "SELECT office, count(*) AS documents, count(docdb_family_id) AS with_family_id,"
+            " count(*) FILTER (WHERE len(sources) > 1) AS merged FROM core.documents GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        rejects = conn.sql(
+            "SELECT severity, count(*) FROM core.rejected_records GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    lines = [f"warehouse {settings.warehouse_path()}", "office  documents  with_family_id  merged"]
+    lines += [f"{o:<7} {n:>9}  {f:>14}  {m:>6}" for o, n, f, m in per_office]
+    lines += [f"core.rejected_records ({severity}): {count}" for severity, count in rejects]
+    return "\n".join(lines)
+
+
+def _has_home() -> bool:
+    import os
+
+    return bool(os.environ.get("DAGSTER_HOME"))

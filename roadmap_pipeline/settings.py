@@ -1,0 +1,33 @@
+"""Configuration from environment variables, with the project's defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The delivering source of each landing-zone folder, and the raw asset that reads it.
+SOURCES = {"kipo": "KR", "uspto": "US", "jpo": "JP", "cnipa": "CN", "epo": "EP"}
+IP5_OFFICES = ("KR", "US", "JP", "CN", "EP")
+
+
+def _path(variable: str, default: str) -> Path:
+    value = os.environ.get(variable) or default
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def raw_dir() -> Path:
+    """Landing zone: ``<OFFICE>/<YYYY-MM>/<files>``."""
+    return _path("ROADMAP_RAW_DIR", "data/raw")
+
+
+def warehouse_path() -> Path:
+    """The DuckDB file."""
+    return _path("ROADMAP_WAREHOUSE", "data/warehouse/roadmap.duckdb")
+
+
+def artifacts_dir() -> Path:
+    """Parquet intermediates, embeddings, reports."""
+    return _path("ROADMAP_ARTIFACTS", "data/artifacts")

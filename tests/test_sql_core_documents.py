@@ -1,0 +1,73 @@
+"""sql/core_documents.sql on hand-made raw rows whose merged answer is known."""
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from roadmap_pipeline.defs.raw.assets import ensure_schema
+from roadmap_pipeline.lib.warehouse import run_sql
+
+
+def _doc(conn, source, month, rec, doc_id, **values):
+    row = {"source": source, "partition_month": month, "rec": rec, "source_file": f"{source}.xml",
+           "doc_id": doc_id, "office": doc_id[:2], **values}
+    columns = ", ".join(row)
+    conn.execute(f"INSERT INTO raw.{source}_documents ({columns}) VALUES ({', '.join('?' * len(row))})",
+                 list(row.values()))
+
+
+def _priority(conn, source, month, rec, doc_id, seq, priority_id):
+    conn.execute(f"INSERT INTO raw.{source}_priorities (source, partition_month, rec, doc_id, seq, priority_id)"
+                 " VALUES (?, ?, ?, ?, ?, ?)", [source, month, rec, doc_id, seq, priority_id])
+
+
+@pytest.fixture
+def conn():
+    conn = duckdb.connect()
+    ensure_schema(conn)
+    # The same KR publication from KIPRIS (Korean text) and from DOCDB (English text, family id).
+    _doc(conn, "kipo", "2022-06", 0, "KR-20220079145-A", title="복수의 배터리들을 충전하는 방법", title_lang="ko",
+         title_en="METHOD TO CHARGE A PLURALITY OF BATTERIES", application_id="KR-20200168607",
+         filing_date=date(2020, 12, 4), publication_date=date(2022, 6, 13))
+    _priority(conn, "kipo", "2022-06", 0, "KR-20220079145-A", 1, "KR-20200168607")
+    _doc(conn, "epo", "2022-07", 5, "KR-20220079145-A", title="Method to charge batteries", title_lang="en",
+         title_en="Method to charge batteries", docdb_family_id="81849288", application_id="KR-20200168607")
+    _priority(conn, "epo", "2022-07", 5, "KR-20220079145-A", 1, "KR-20200168607")
+    _priority(conn, "epo", "2022-07", 5, "KR-20220079145-A", 2, "KR-20190000001")
+    # A US document delivered twice by USPTO: the newer month wins.
+    _doc(conn, "uspto", "2022-01", 0, "US-2022181889-A1", title="old title", title_lang="en")
+    _doc(conn, "uspto", "2022-02", 3, "US-2022181889-A1", title="new title", title_lang="en")
+    # Out of scope (WO) and a DOCDB deletion.
+    _doc(conn, "epo", "2022-07", 6, "WO-2022119244-A1", title="pct", title_lang="en")
+    _doc(conn, "epo", "2022-07", 7, "EP-4210193-A1", title="to delete", title_lang="en")
+    _doc(conn, "epo", "2022-08", 1, "EP-4210193-A1", title="to delete", title_lang="en", status="D")
+    run_sql(conn, "core_documents")
+    return conn
+
+
+def test_one_row_per_publication_merging_sources(conn):
+    rows = conn.sql("SELECT doc_id, title, title_lang, title_en, docdb_family_id, sources FROM core.documents"
+                    " ORDER BY doc_id").fetchall()
+    assert [r[0] for r in rows] == ["KR-20220079145-A", "US-2022181889-A1"]
+    kr = rows[0]
+    assert kr[1] == "복수의 배터리들을 충전하는 방법" and kr[2] == "ko"  # the office's language wins
+    assert kr[3] == "METHOD TO CHARGE A PLURALITY OF BATTERIES"  # native source ranks first for English too
+    assert kr[4] == "81849288"  # family id only DOCDB knows
+    assert kr[5] == ["epo", "kipo"]
+
+
+def test_newest_delivery_wins_and_deletes_withdraw(conn):
+    assert conn.sql("SELECT title FROM core.documents WHERE doc_id = 'US-2022181889-A1'").fetchone()[0] == "new title"
+    assert conn.sql("SELECT count(*) FROM core.documents WHERE doc_id = 'EP-4210193-A1'").fetchone()[0] == 0
+
+
+def test_priority_set_comes_from_one_source(conn):
+    ids = conn.sql("SELECT priority_id, source FROM core.document_priorities ORDER BY seq").fetchall()
+    assert ids == [("KR-20200168607", "epo"), ("KR-20190000001", "epo")]
+
+
+def test_rerun_gives_the_same_tables(conn):
+    before = conn.sql("SELECT * FROM core.documents ORDER BY doc_id").fetchall()
+    run_sql(conn, "core_documents")
+    assert conn.sql("SELECT * FROM core.documents ORDER BY doc_id").fetchall() == before
