@@ -12,6 +12,8 @@ from roadmap_pipeline import settings
 from roadmap_pipeline.definitions import defs
 from roadmap_pipeline.lib.warehouse import connect
 
+# Step-level progress without Dagster's debug events.
+_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -45,14 +47,16 @@ def materialize_landing_zone(months: list[str] | None = None, instance: dg.Dagst
     started = time.monotonic()
     for number, month in enumerate(months, 1):
         print(f"[{number}/{len(months)}] raw partitions {month}", flush=True)
-        result = defs.get_job_def("raw_monthly").execute_in_process(
-            partition_key=month, instance=instance, raise_on_error=False
+        result = defs.resolve_job_def("raw_monthly").execute_in_process(
+            partition_key=month, instance=instance, run_config=_RUN_CONFIG, raise_on_error=False
         )
         if not result.success:
             print(f"raw ingestion of {month} failed; see the run {result.run_id} in the Dagster UI", file=sys.stderr)
             return 1
     print("downstream assets", flush=True)
-    result = defs.get_job_def("downstream_refresh").execute_in_process(instance=instance, raise_on_error=False)
+    result = defs.resolve_job_def("downstream_refresh").execute_in_process(
+        instance=instance, run_config=_RUN_CONFIG, raise_on_error=False
+    )
     if not result.success:
         print(f"downstream refresh failed; see the run {result.run_id}", file=sys.stderr)
         return 1

@@ -11,15 +11,411 @@ Identifier forms (the data contract):
   appended when it is not ``A`` (PCT applications ``US-2013064552-W``, US provisionals
   ``US-201261713164-P``, utility-model applications ``…-U``), because only the kind tells those
   number series apart.
+
+Input notations (``fmt``):
+- ``docdb``: the DOCDB number is already the target; it is validated and passed through, except
+  for the few legacy forms that are mapped onto the modern one (see below).
+- ``epodoc``: the country is embedded (``EP2906782``, ``US201314052000``, ``WO2013US64552``,
+  ``US201261713164P``); epodoc application numbers are ``CC + YYYY + serial`` and are converted
+  per office (EP, JP, CN drop/insert a zero; KR and US are already DOCDB).
+- ``original``, ``uspto``, ``kipris``: the office's own notation with any separators
+  (``10-2020-0168607``, ``61/713,164``, ``PCT/US2013/064552``, ``13844704.0``, ``2008-148514``).
+
+Rules verified against real OPS/DOCDB records (tests/fixtures), and choices made where the
+records are silent:
+- WO publications keep DOCDB's own pre-2004 form: ``WO 94/11762`` -> ``WO-9411762-A1`` and
+  ``WO 03/021278`` -> ``WO-03021278-A2`` (two-digit year, serial not widened to four digits).
+- PCT applications become ``RO-YYYYNNNNNN-W``. For the pre-2004 two-digit-year series
+  (``PCT/US98/12345``) the year is widened to four digits and the serial to six; no record in the
+  fixtures shows DOCDB's own string for those, so this is a chosen canonical form that all
+  notations map to.
+- Old US application numbers appear in DOCDB as ``serial + YY`` (``9500698`` for provisional
+  60/095,006 of 1998) and in epodoc as ``YYYY + 7 digits`` without the series code. Provisionals
+  filed up to 2006 can only be series 60 and are mapped to the modern form
+  (``US-199860095006-P``); other legacy numbers stay in DOCDB's literal legacy form.
+- US application kinds follow the series code: 60-63 (provisionals) P, 29 (designs) F.
+- JP publications before 2000 keep their era letter as DOCDB writes them (``JPH10123456``), while
+  JP application numbers with era years are converted to western years (H20-148514 ->
+  ``JP-2008148514``). No JP record is in the fixtures; both follow Espacenet's display.
+- DOCDB dummy priorities (unknown number, ``1258190X`` / epodoc ``USX1258190``) become
+  ``CC-1258190X``.
+- Any other country is handled leniently: separators are stripped and ``CC-NUMBER[-KIND]`` built;
+  its epodoc application numbers (``CA20132887530`` vs docdb ``2887530``) are NOT reconciled.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Callable
 from datetime import date
 
 
 class NumberError(ValueError):
     """A number that cannot be normalized; the message says which and why."""
+
+
+_FORMATS = frozenset({"docdb", "epodoc", "original", "uspto", "kipris"})
+
+# Separators sources put inside numbers; removed before the digit-shape rules apply.
+_SEPARATORS = re.compile(r"[\s\-/.,_'’:]")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+_KIND = re.compile(r"[A-Z][0-9]?")
+_TRAILING_KIND = re.compile(r"^(.*[0-9])\s+([A-Z][0-9]?)$")
+_ALNUM = re.compile(r"[0-9A-Z]+")
+
+# Years a patent number can plausibly carry (KIPRIS has 1947 applications, JP/US older ones).
+_MIN_YEAR, _MAX_YEAR = 1880, 2099
+
+
+# --------------------------------------------------------------------------------------------
+# Small shared helpers
+
+
+def _clean(text: str | None) -> str:
+    """Upper-cased, NFKC-folded text (full-width digits from CJK sources become ASCII)."""
+    return unicodedata.normalize("NFKC", text or "").strip().upper()
+
+
+def _compact(text: str) -> str:
+    """Text without separators."""
+    return _SEPARATORS.sub("", text)
+
+
+def _fail(what: str, number: str, expected: str) -> NumberError:
+    """NumberError naming the input and what was expected instead."""
+    return NumberError(f"{what} {number!r}: expected {expected}")
+
+
+def _plausible_year(text: str) -> bool:
+    """Whether a four-digit string is a year a patent number can carry."""
+    return text.isdigit() and len(text) == 4 and _MIN_YEAR <= int(text) <= _MAX_YEAR
+
+
+def _century(yy: int, pivot: int) -> int:
+    """Four-digit year from a two-digit one: ``yy >= pivot`` is 19yy, otherwise 20yy."""
+    return 1900 + yy if yy >= pivot else 2000 + yy
+
+
+def normalize_kind(kind: str | None, number: str | None = None) -> str | None:
+    """Kind code upper-cased without spaces, or None when empty.
+
+    Args:
+        kind: the kind code as written (``a2``, ``B 1``).
+        number: the number it belongs to, only to name it in the error message.
+
+    Raises:
+        NumberError: when the kind is not a letter optionally followed by one digit.
+    """
+    text = _SEPARATORS.sub("", _clean(kind))
+    if not text:
+        return None
+    if not _KIND.fullmatch(text):
+        what = f"kind code {kind!r}" + (f" of {number!r}" if number is not None else "")
+        raise NumberError(f"{what}: expected a letter optionally followed by a digit (A1, B2, W)")
+    return text
+
+
+def split_epodoc(text: str) -> tuple[str, str]:
+    """Country and remainder of an epodoc number (``EP2906782`` -> ``("EP", "2906782")``).
+
+    Raises:
+        NumberError: when the text does not start with a two-letter country and a remainder.
+    """
+    compact = _compact(_clean(text))
+    if len(compact) < 3 or not _COUNTRY.fullmatch(compact[:2]):
+        raise _fail("epodoc number", text, "two-letter country followed by the number")
+    return compact[:2], compact[2:]
+
+
+def _check_fmt(fmt: str) -> None:
+    """Reject an unknown data format: a caller bug, not bad data."""
+    if fmt not in _FORMATS:
+        raise ValueError(f"unknown number format {fmt!r}; expected one of {sorted(_FORMATS)}")
+
+
+def _locate(country: str, number: str, fmt: str, what: str) -> tuple[str, str]:
+    """Country and number text with any embedded country removed.
+
+    epodoc numbers carry their country; other notations may repeat it (``KR1020120103937``,
+    ``WO 2022/259205``), and that repetition is dropped. A PCT text (``PCT/…``) may come with
+    no country at all.
+    """
+    text = _clean(number)
+    if not text:
+        raise _fail(what, number, "a non-empty number")
+    given = _clean(country)
+    if given and not _COUNTRY.fullmatch(given):
+        raise _fail(f"country {country!r} of {what}", number, "a two-letter country code")
+    if fmt == "epodoc":
+        embedded, rest = split_epodoc(text)
+        # PCT epodoc numbers start with WO while DOCDB files them under the receiving office.
+        if given and given != embedded and embedded != "WO":
+            raise _fail(what, number, f"an epodoc number of country {given}")
+        return embedded, rest
+    if text.startswith("PCT"):
+        return given or "WO", text
+    if not given:
+        raise _fail(what, number, "a country code (only epodoc and PCT numbers embed one)")
+    # The repeated country may be followed by a letter prefix of the number (USD0982278,
+    # JPH10123456), never by a further letter pair.
+    if text.startswith(given) and re.match(r"[^A-Z]|[A-Z]{1,2}\d", text[2:]):
+        text = text[2:].strip()
+    return given, text
+
+
+def _split_trailing_kind(text: str, fmt: str) -> tuple[str, str | None]:
+    """Number and kind when a native notation appends the kind (``KR1020120103937 A``)."""
+    if fmt in ("docdb", "epodoc"):
+        return text, None
+    match = _TRAILING_KIND.match(text)
+    if not match:
+        return text, None
+    return match.group(1), match.group(2)
+
+
+# --------------------------------------------------------------------------------------------
+# PCT applications (any receiving office)
+
+_PCT_EPODOC = re.compile(r"(?:WO)?(\d{4})([A-Z]{2})(\d{1,6})")
+_PCT_WRITTEN = re.compile(r"[/\s-]*([A-Z]{2})[/\s-]*(\d{4}|\d{2})[/\s-]+(\d{1,6})")
+_PCT_COMPACT = re.compile(r"([A-Z]{2})(\d{4})(\d{6})")
+
+
+def _is_pct(country: str, text: str, kind: str | None) -> bool:
+    """Whether an application number is an international (PCT) one."""
+    return country == "WO" or kind == "W" or text.startswith("PCT")
+
+
+def _pct_year(year: str, raw: str) -> int:
+    """Four-digit PCT year; two-digit years are 1978-2003 (the series changed in 2004)."""
+    value = _century(int(year), 78) if len(year) == 2 else int(year)
+    if not 1978 <= value <= _MAX_YEAR:
+        raise _fail("PCT application", raw, "a year from 1978 on")
+    return value
+
+
+def _pct_parts(country: str, body: str) -> tuple[str, str, str] | None:
+    """Receiving office, year (2 or 4 digits) and serial of a PCT number, or None."""
+    epodoc = _PCT_EPODOC.fullmatch(body)
+    if epodoc:
+        # epodoc puts the year before the office: WO2013US64552.
+        year, office, serial = epodoc.groups()
+        return office, year, serial
+    written = _PCT_WRITTEN.fullmatch(body)
+    if written:
+        return written.groups()
+    compact = _compact(body)
+    prefixed = _PCT_COMPACT.fullmatch(compact)
+    if prefixed:
+        return prefixed.groups()
+    if country != "WO" and re.fullmatch(r"\d{10}|\d{7}", compact):
+        # DOCDB form under the receiving office: YYYY+6 digits, or the legacy YY+5.
+        split = 4 if len(compact) == 10 else 2
+        return country, compact[:split], compact[split:]
+    return None
+
+
+def _pct_application(country: str, text: str, raw: str) -> str:
+    """``RO-YYYYNNNNNN-W`` from any PCT notation (receiving office, year, serial)."""
+    parts = _pct_parts(country, text.removeprefix("PCT"))
+    if parts is None:
+        raise _fail(
+            "PCT application",
+            raw,
+            "PCT/CCYYYY/NNNNNN, CCYYYY/NNNNNN, epodoc WOYYYYCCNNNNN, or the DOCDB YYYYNNNNNN "
+            "under the receiving-office country (a bare number under WO lacks the receiving "
+            "office)",
+        )
+    office, year, serial = parts
+    if office == "WO":
+        raise _fail("PCT application", raw, "a receiving-office country, not WO")
+    return f"{office}-{_pct_year(year, raw)}{serial.zfill(6)}-W"
+
+
+# --------------------------------------------------------------------------------------------
+# Publications per office. Each returns (DOCDB number, kind inferred from the number or None).
+
+_US_PREFIXED = re.compile(r"(PP|RE|RX|AI|D|H|T|X)0*([1-9]\d{0,6})")
+
+
+def _pub_us(text: str, kind: str | None, fmt: str, raw: str) -> tuple[str, str | None]:
+    """US: grants lose leading zeros, pre-grant publications become YYYY + 6 digits."""
+    compact = _compact(text)
+    match = _US_PREFIXED.fullmatch(compact)
+    if match:
+        return match.group(1) + match.group(2), None
+    if not compact.isdigit():
+        raise _fail("US publication", raw, "digits, or a D/PP/RE/H/T/X prefix and digits")
+    if len(compact) in (10, 11) and _plausible_year(compact[:4]):
+        if kind and not kind.startswith("A"):
+            raise _fail("US publication", raw, f"a pre-grant kind (A1/A2/A9), not {kind}")
+        serial = compact[4:]
+        # USPTO writes a 7-digit serial; DOCDB keeps 6 while the yearly count stays below 10^6.
+        if len(serial) == 7 and serial.startswith("0"):
+            serial = serial[1:]
+        return compact[:4] + serial, None
+    if 1 <= len(compact) <= 8 and int(compact):
+        return str(int(compact)), None
+    raise _fail("US publication", raw, "a grant number (up to 8 digits) or YYYY+serial")
+
+
+def _kr_registration(compact: str, kind: str | None, raw: str) -> tuple[str, str]:
+    """DOCDB number and kind of a KIPRIS registration number ``TT-NNNNNNN-0000``.
+
+    DOCDB keeps the type code in front of the 7-digit registration number (KR103028032B1).
+    """
+    if kind and kind[0] not in "BY":
+        raise _fail("KR publication", raw, f"a grant kind (B1/Y1) for a registration, not {kind}")
+    return compact[:9], "B1" if compact.startswith("10") else "Y1"
+
+
+def _pub_kr(text: str, kind: str | None, fmt: str, raw: str) -> tuple[str, str | None]:
+    """KR: KIPRIS 13-digit open/registration numbers and DOCDB numbers."""
+    compact = _compact(text)
+    if not compact.isdigit():
+        raise _fail("KR publication", raw, "digits")
+    # With separators the grouping tells a registration (10-3028032-0000) from an open number.
+    if re.fullmatch(r"(10|20)[-\s]?\d{7}[-\s]0000", text):
+        return _kr_registration(compact, kind, raw)
+    if len(compact) == 13:
+        type_code = compact[:2]
+        if type_code not in ("10", "20"):
+            raise _fail("KR publication", raw, "KIPRIS type 10 (patent) or 20 (utility model)")
+        wants_registration = bool(kind) and kind[0] in "BY"
+        if not wants_registration and _plausible_year(compact[2:6]):
+            if compact.endswith("0000") and not kind:
+                raise _fail("KR publication", raw, "a kind to tell open from registration")
+            return compact[2:], "A" if type_code == "10" else "U"
+        if compact.endswith("0000"):
+            return _kr_registration(compact, kind, raw)
+        raise _fail("KR publication", raw, "TT-YYYY-NNNNNNN or TT-NNNNNNN-0000")
+    if len(compact) == 9 and compact[:2] in ("10", "20"):
+        return compact, "B1" if compact.startswith("10") else "Y1"
+    if 6 <= len(compact) <= 11:
+        return compact, None
+    raise _fail("KR publication", raw, "13 KIPRIS digits or a DOCDB number of 6-11 digits")
+
+
+# Japanese era initials and the year before each era's year 1.
+_JP_ERAS = {"M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018}
+_JP_ERA_NAMES = {
+    "明治": "M", "大正": "T", "昭和": "S", "平成": "H", "令和": "R",
+    "明": "M", "大": "T", "昭": "S", "平": "H", "令": "R",
+}
+# Document-type prefixes of JP numbers (unexamined, PCT-translation, examined, grant; utility).
+_JP_PUB_PREFIXES = (
+    "特開", "特表", "再表", "特公", "特許", "実開", "実表", "実公", "実登", "登録実用新案",
+)
+# Application prefixes and the DOCDB application kind each implies (utility models: U).
+_JP_APP_PREFIXES = {"特願": None, "特許出願": None, "実願": "U", "実用新案登録出願": "U"}
+# Era numbers: H10-123456 with a separator, or the compact DOCDB form H10123456.
+_JP_ERA_NUMBER = re.compile(r"([MTSHR])\s*(\d{1,2})[-/\s]+(\d{1,6})|([MTSHR])(\d{2})(\d{6})")
+_JP_WESTERN = re.compile(r"(\d{4})[-/\s]+(\d{1,6})")
+
+
+def _jp_prefix_free(text: str, prefixes) -> tuple[str, str]:
+    """Text without a Japanese document-type prefix, and the prefix found ('' if none)."""
+    found = next((p for p in sorted(prefixes, key=len, reverse=True) if text.startswith(p)), "")
+    # 第…号 ("number …") wraps the number in formal citations: 特許第4961043号.
+    body = text[len(found):].strip().removeprefix("第").removesuffix("号").strip()
+    return body, found
+
+
+def _jp_era_parts(text: str) -> tuple[str, int, str] | None:
+    """Era initial, era year and serial of an era number (平成20-148514, H20-148514), or None."""
+    for name in sorted(_JP_ERA_NAMES, key=len, reverse=True):
+        if text.startswith(name):
+            text = _JP_ERA_NAMES[name] + text[len(name):]
+            break
+    match = _JP_ERA_NUMBER.fullmatch(text)
+    if not match:
+        return None
+    era, year, serial = match.groups()[:3] if match.group(1) else match.groups()[3:]
+    return era, int(year), serial
+
+
+def _pub_jp(text: str, kind: str | None, fmt: str, raw: str) -> tuple[str, str | None]:
+    """JP: YYYY+6 digits since 2000, era form (H10123456) before, plain grant numbers."""
+    body, _ = _jp_prefix_free(text, _JP_PUB_PREFIXES)
+    era = _jp_era_parts(body)
+    if era:
+        # DOCDB keeps the era letter for pre-2000 publications (JPH10123456A).
+        initial, year, serial = era
+        return f"{initial}{year:02d}{serial.zfill(6)}", None
+    western = _JP_WESTERN.fullmatch(body)
+    if western and _plausible_year(western.group(1)):
+        return western.group(1) + western.group(2).zfill(6), None
+    compact = _compact(body)
+    if compact.isdigit() and len(compact) == 10 and _plausible_year(compact[:4]):
+        return compact, None
+    if compact.isdigit() and 1 <= len(compact) <= 8 and int(compact):
+        return str(int(compact)), None
+    raise _fail("JP publication", raw, "YYYY-NNNNNN, an era number (H10-123456) or a grant number")
+
+
+def _pub_cn(text: str, kind: str | None, fmt: str, raw: str) -> tuple[str, str | None]:
+    """CN: publication numbers are plain digits (104968889)."""
+    compact = _compact(text)
+    if not compact.isdigit() or not 5 <= len(compact) <= 10:
+        raise _fail("CN publication", raw, "5 to 10 digits")
+    return compact, None
+
+
+def _pub_ep(text: str, kind: str | None, fmt: str, raw: str) -> tuple[str, str | None]:
+    """EP: seven digits, zero-padded as DOCDB writes them (EP0123456)."""
+    compact = _compact(text)
+    if not compact.isdigit() or len(compact) > 7 or not int(compact):
+        raise _fail("EP publication", raw, "up to 7 digits")
+    return compact.zfill(7), None
+
+
+_WO_WRITTEN = re.compile(r"(\d{4}|\d{2})[-/\s]+(\d{1,6})")
+
+
+def _wo_number(year: int, serial: str, raw: str) -> str:
+    """DOCDB WO number: YYYY+6 from 2004, else DOCDB's own YY+5 (to 2001) or YY+6 (2002-03)."""
+    if year >= 2004:
+        return f"{year}{serial.zfill(6)}"
+    if year < 1978:
+        raise _fail("WO publication", raw, "a year from 1978 on")
+    width = 6 if year >= 2002 else 5
+    if len(serial.lstrip("0")) > width:
+        raise _fail("WO publication", raw, f"a serial of at most {width} digits in {year}")
+    return f"{year % 100:02d}{serial.zfill(width)[-width:]}"
+
+
+def _pub_wo(text: str, kind: str | None, fmt: str, raw: str) -> tuple[str, str | None]:
+    """WO: 2022/259205 -> 2022259205; 94/11762 -> 9411762 (DOCDB's pre-2004 form)."""
+    written = _WO_WRITTEN.fullmatch(text)
+    if written:
+        year_text, serial = written.groups()
+        year = _century(int(year_text), 78) if len(year_text) == 2 else int(year_text)
+        return _wo_number(year, serial, raw), None
+    compact = _compact(text)
+    if compact.isdigit() and len(compact) == 10 and _plausible_year(compact[:4]):
+        return compact, None
+    if compact.isdigit() and len(compact) in (7, 8):
+        return compact, None
+    raise _fail("WO publication", raw, "YYYY/NNNNNN, YY/NNNNN or the DOCDB number")
+
+
+def _pub_other(text: str, kind: str | None, fmt: str, raw: str) -> tuple[str, str | None]:
+    """Any other office: separators stripped, nothing else assumed."""
+    compact = _compact(text)
+    if not _ALNUM.fullmatch(compact):
+        raise _fail("publication", raw, "letters and digits")
+    return compact, None
+
+
+_PUBLICATION_RULES: dict[str, Callable[[str, str | None, str, str], tuple[str, str | None]]] = {
+    "US": _pub_us,
+    "KR": _pub_kr,
+    "JP": _pub_jp,
+    "CN": _pub_cn,
+    "EP": _pub_ep,
+    "WO": _pub_wo,
+}
 
 
 def publication_id(country: str, number: str, kind: str | None, fmt: str = "docdb") -> str:
@@ -37,7 +433,235 @@ def publication_id(country: str, number: str, kind: str | None, fmt: str = "docd
     Raises:
         NumberError: when no DOCDB id can be built.
     """
-    raise NotImplementedError
+    _check_fmt(fmt)
+    cc, text = _locate(country, number, fmt, "publication")
+    text, written_kind = _split_trailing_kind(text, fmt)
+    given_kind = normalize_kind(kind, number) or written_kind
+    rule = _PUBLICATION_RULES.get(cc, _pub_other)
+    doc_number, inferred_kind = rule(text, given_kind, fmt, number)
+    final_kind = given_kind or inferred_kind
+    if not final_kind:
+        # US A1/A2/A9, B1/B2, JP A/B2 … cannot be told from the number alone.
+        raise _fail(f"{cc} publication", number, "a kind code (it cannot be told from the number)")
+    return f"{cc}-{doc_number}-{final_kind}"
+
+
+# --------------------------------------------------------------------------------------------
+# Applications per office. Each returns (DOCDB number, kind implied by the number or None).
+
+_US_PROVISIONAL_SERIES = frozenset({"60", "61", "62", "63"})
+# Design applications (series 29) carry application kind F in DOCDB.
+_US_DESIGN_SERIES = "29"
+# Provisional series 60 ran from 1995 into late 2007; up to 2006 it is the only possible one.
+_US_LAST_SERIES_60_ONLY_YEAR = 2006
+
+
+def _us_legacy(year: int, serial: int, kind: str | None, raw: str) -> tuple[str, str | None]:
+    """A US number known only by year and serial (no series code) in DOCDB form.
+
+    Provisionals up to 2006 are all series 60 and get the modern form; anything else keeps
+    DOCDB's legacy ``serial + YY`` form, which DOCDB itself uses for such records.
+    """
+    if not 0 < serial < 1_000_000:
+        raise _fail("US application", raw, "a six-digit serial")
+    if kind == "P" and year <= _US_LAST_SERIES_60_ONLY_YEAR:
+        return f"{year}60{serial:06d}", "P"
+    return f"{serial}{year % 100:02d}", kind
+
+
+def _us_year_from(filing_date: date | None, raw: str) -> int:
+    """Filing year, required to place an 8-digit US application number in DOCDB form."""
+    if filing_date is None:
+        raise _fail("US application", raw, "a filing date (DOCDB prefixes the filing year)")
+    return filing_date.year
+
+
+def _us_series_kind(series: str, kind: str | None, raw: str) -> str | None:
+    """Kind implied by the US series code: provisionals (60-63) P, designs (29) F.
+
+    The series-implied kind replaces a missing or default ``A`` whatever the source, so a source
+    that states the kind and one that does not still agree.
+    """
+    if series in _US_PROVISIONAL_SERIES:
+        if kind not in (None, "A", "P"):
+            raise _fail("US application", raw, f"kind P for provisional series {series}")
+        return "P"
+    if kind == "P":
+        raise _fail("US application", raw, "a provisional series (60-63) for kind P")
+    if series == _US_DESIGN_SERIES and kind in (None, "A"):
+        return "F"
+    return kind
+
+
+def _app_us(
+    text: str, kind: str | None, filing_date: date | None, fmt: str, raw: str
+) -> tuple[str, str | None]:
+    """US: filing year + 2-digit series + 6-digit serial (201314052000)."""
+    compact = _compact(text)
+    if fmt == "epodoc":
+        match = re.fullmatch(r"(\d{4})(\d{7,8})([A-Z]?)", compact)
+        if not match or not _plausible_year(match.group(1)):
+            raise _fail("US epodoc application", raw, "USYYYY + 8 digits [+ P]")
+        year, digits, suffix = match.groups()
+        kind = kind if kind not in (None, "A") else (suffix or kind)
+        if len(digits) == 7:
+            # Old epodoc numbers drop the series code: YYYY + 0 + serial.
+            return _us_legacy(int(year), int(digits), kind, raw)
+        return year + digits, _us_series_kind(digits[:2], kind, raw)
+    if not compact.isdigit():
+        raise _fail("US application", raw, "digits (series/serial or YYYY+series+serial)")
+    if len(compact) == 12:
+        if not _plausible_year(compact[:4]):
+            raise _fail("US application", raw, "YYYY + series + serial")
+        return compact, _us_series_kind(compact[4:6], kind, raw)
+    if fmt == "docdb" and 3 <= len(compact) <= 8:
+        # DOCDB's legacy form: serial without series code, then the two-digit filing year.
+        yy = int(compact[-2:])
+        year = _century(yy, 30)
+        if filing_date is not None and filing_date.year % 100 != yy:
+            expected = f"a legacy serial+YY ending in {filing_date.year % 100:02d} (filing year)"
+            raise _fail("US DOCDB application", raw, expected)
+        return _us_legacy(year, int(compact[:-2]), kind, raw)
+    if len(compact) == 8:
+        year = _us_year_from(filing_date, raw)
+        return f"{year}{compact}", _us_series_kind(compact[:2], kind, raw)
+    raise _fail("US application", raw, "series code + 6-digit serial (14/052,000), or 12 digits")
+
+
+def _app_kr(
+    text: str, kind: str | None, filing_date: date | None, fmt: str, raw: str
+) -> tuple[str, str | None]:
+    """KR: YYYY + 7 digits; the KIPRIS type code 20 (utility model) becomes kind U."""
+    compact = _compact(text)
+    if fmt == "epodoc" and compact[-1:] == "U":
+        compact, kind = compact[:-1], kind or "U"
+    if not compact.isdigit():
+        raise _fail("KR application", raw, "digits (TT-YYYY-NNNNNNN)")
+    if len(compact) == 13:
+        type_code = compact[:2]
+        if type_code not in ("10", "20"):
+            raise _fail("KR application", raw, "KIPRIS type 10 (patent) or 20 (utility model)")
+        if not _plausible_year(compact[2:6]):
+            raise _fail("KR application", raw, "TT-YYYY-NNNNNNN with a valid year")
+        return compact[2:], "U" if type_code == "20" else kind
+    if len(compact) == 11 and _plausible_year(compact[:4]):
+        return compact, kind
+    if fmt == "docdb" and 5 <= len(compact) <= 11:
+        return compact, kind
+    raise _fail("KR application", raw, "13 KIPRIS digits (10-YYYY-NNNNNNN) or YYYY+7 digits")
+
+
+def _app_jp(
+    text: str, kind: str | None, filing_date: date | None, fmt: str, raw: str
+) -> tuple[str, str | None]:
+    """JP: western year + 6 digits; era years (H20 = 2008, S60 = 1985) are converted."""
+    body, prefix = _jp_prefix_free(text, _JP_APP_PREFIXES)
+    kind = _JP_APP_PREFIXES.get(prefix) or kind
+    era = _jp_era_parts(body)
+    if era:
+        initial, era_year, serial = era
+        return f"{_JP_ERAS[initial] + era_year}{serial.zfill(6)}", kind
+    western = _JP_WESTERN.fullmatch(body)
+    if western and _plausible_year(western.group(1)):
+        return western.group(1) + western.group(2).zfill(6), kind
+    compact = _compact(body)
+    if fmt == "epodoc" and compact[-1:] == "U":
+        compact, kind = compact[:-1], kind or "U"
+    if not compact.isdigit():
+        raise _fail("JP application", raw, "YYYY-NNNNNN or an era number (H20-148514)")
+    if len(compact) == 10 and _plausible_year(compact[:4]):
+        return compact, kind
+    if len(compact) == 11 and _plausible_year(compact[:4]) and compact[4] == "0":
+        # epodoc: YYYY + 7 digits, the first a padding zero.
+        return compact[:4] + compact[5:], kind
+    if fmt == "docdb" and 5 <= len(compact) <= 10:
+        return compact, kind
+    raise _fail("JP application", raw, "YYYY + 6 digits")
+
+
+def _cn_check_digit(digits: str) -> str:
+    """CNIPA check character of a 12-digit application number (weights 2-9,2-5, mod 11)."""
+    weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+    remainder = sum(int(d) * w for d, w in zip(digits, weights)) % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def _app_cn(
+    text: str, kind: str | None, filing_date: date | None, fmt: str, raw: str
+) -> tuple[str, str | None]:
+    """CN: 12 digits (YYYY + type + 7-digit serial) or 8 before 2003; check digit dropped."""
+    compact = _compact(text)
+    if fmt == "epodoc":
+        # epodoc writes YYYY + type + 6 digits while the serial fits; DOCDB keeps 7.
+        if re.fullmatch(r"\d{11}", compact) and _plausible_year(compact[:4]):
+            return compact[:5] + "0" + compact[5:], kind
+        if re.fullmatch(r"\d{12}|\d{8}", compact):
+            return compact, kind
+        raise _fail("CN epodoc application", raw, "CNYYYY + 7 or 8 digits")
+    if re.fullmatch(r"\d{12}[\dX]", compact):
+        if _cn_check_digit(compact[:12]) != compact[12]:
+            raise _fail("CN application", raw, "a valid check digit after the 12 digits")
+        return compact[:12], kind
+    if re.fullmatch(r"\d{12}", compact) and _plausible_year(compact[:4]):
+        return compact, kind
+    if re.fullmatch(r"\d{8}[\dX]?", compact):
+        # Pre-2003 numbers: YY + type + 5-digit serial, then a check character.
+        return compact[:8], kind
+    raise _fail("CN application", raw, "12 digits (+ check digit) or 8 digits (+ check digit)")
+
+
+def _app_ep(
+    text: str, kind: str | None, filing_date: date | None, fmt: str, raw: str
+) -> tuple[str, str | None]:
+    """EP: YY + 6 digits (13844704); the check digit after the dot is dropped."""
+    compact = _compact(text)
+    if not compact.isdigit():
+        raise _fail("EP application", raw, "digits (YYNNNNNN.C)")
+    if fmt == "epodoc" and len(compact) == 11 and _plausible_year(compact[:4]):
+        if compact[4] != "0":
+            raise _fail("EP epodoc application", raw, "EPYYYY0NNNNNN")
+        return compact[2:4] + compact[5:], kind
+    if len(compact) == 9:
+        return compact[:8], kind
+    if len(compact) == 8:
+        return compact, kind
+    raise _fail("EP application", raw, "8 digits YYNNNNNN, optionally with a check digit")
+
+
+def _app_other(
+    text: str, kind: str | None, filing_date: date | None, fmt: str, raw: str
+) -> tuple[str, str | None]:
+    """Any other office: separators stripped, nothing else assumed."""
+    compact = _compact(text)
+    if not _ALNUM.fullmatch(compact):
+        raise _fail("application", raw, "letters and digits")
+    return compact, kind
+
+
+_APPLICATION_RULES: dict[
+    str, Callable[[str, str | None, date | None, str, str], tuple[str, str | None]]
+] = {
+    "US": _app_us,
+    "KR": _app_kr,
+    "JP": _app_jp,
+    "CN": _app_cn,
+    "EP": _app_ep,
+}
+
+
+def _dummy_priority(text: str, fmt: str) -> str | None:
+    """DOCDB's placeholder for an unknown priority number (``1258190X``, epodoc ``X1258190``)."""
+    compact = _compact(text)
+    if fmt == "epodoc":
+        match = re.fullmatch(r"X(\d+)", compact)
+    else:
+        match = re.fullmatch(r"(\d+)X", compact) if fmt == "docdb" else None
+    return f"{match.group(1)}X" if match else None
+
+
+def _with_kind(cc: str, doc_number: str, kind: str | None) -> str:
+    """Application id; kind A is the default and is left out."""
+    return f"{cc}-{doc_number}" if kind in (None, "A") else f"{cc}-{doc_number}-{kind}"
 
 
 def application_id(
@@ -59,4 +683,15 @@ def application_id(
     Raises:
         NumberError: when no DOCDB id can be built.
     """
-    raise NotImplementedError
+    _check_fmt(fmt)
+    cc, text = _locate(country, number, fmt, "application")
+    text, written_kind = _split_trailing_kind(text, fmt)
+    given_kind = normalize_kind(kind, number) or written_kind
+    if _is_pct(cc, text, given_kind):
+        return _pct_application(cc, text, number)
+    dummy = _dummy_priority(text, fmt)
+    if dummy:
+        return f"{cc}-{dummy}"
+    rule = _APPLICATION_RULES.get(cc, _app_other)
+    doc_number, final_kind = rule(text, given_kind, filing_date, fmt, number)
+    return _with_kind(cc, doc_number, final_kind)

@@ -1,0 +1,758 @@
+"""KIPRIS Plus Open API XML responses (KIPO): bibliographic detail, search, family and citations.
+
+One file is one API response: ``<response><header>…</header><body>…</body></response>``. The
+parser streams it with ``lxml.etree.iterparse`` and reads each record as soon as it is complete, so a
+search page of any length is held one item at a time. Records it reads:
+
+* ``body/item`` with ``biblioSummaryInfoArray`` (``getBibliographyDetailInfoSearch``): the full KR
+  record: numbers and dates, Korean and English title, Korean abstract, IPC, applicants and inventors
+  with their country, priorities, the international (PCT) application, prior-art citations.
+* ``body/items/item`` with ``applicationNumber``/``openNumber``/``registerNumber`` (the
+  ``getAdvancedSearch``/``getWordSearch`` item): the same KR record, thinner (applicant names without
+  country, no English title, no citations).
+* ``body/items/item`` with ``docdbFamilyID`` (``getAppNoPatFamInfoSearch``): one foreign family
+  member each, source format ``kipris-family``.
+* ``citationInfoV3`` and ``citingInfo`` items of the citation services: rejected, see below.
+
+Decisions:
+
+* **A KR record yields one Document per publication.** DOCDB holds the unexamined publication
+  (``KR-<openNumber>-A``, dated ``openDate``) and the registered patent (``KR-<registerNumber>-B1``,
+  dated ``publicationDate``, the registration gazette date, not ``registerDate``) as two
+  publications, so a registered application gives two Documents sharing application id, filing date,
+  title, abstract, classes, parties and priorities; core groups them into one family through the
+  shared priorities. Utility models (right type ``20``) give kinds U and Y1 and applications of kind U.
+* **Prior-art citations go to the B1 when there is one, else to the A:** KIPO's examiner cites them
+  in examination, after the A was published; putting them on both would double-count them.
+* **The KR document carries no family id.** The family service lists the foreign members only (the
+  queried KR application appears nowhere in the response), so the members are yielded with their
+  ``docdb_family_id`` and the KR publications get it where another source (DOCDB, OPS) lists them.
+* **Citation-service and citing-info items become Rejects of severity ``skipped``.** Both name the
+  citing document by its *application* number only, and the citing-info item names the cited one by
+  application number too; a `Document` needs a publication id, so the link cannot be represented
+  here. They are readable, not bad input, hence ``skipped`` (kept with a reason, outside the reject
+  rate). The reason names the normalized ids; the biblio response carries the same prior-art list
+  with publication numbers.
+* An error response (``successYN`` N, or a ``resultCode`` other than 00) is one Reject with the
+  result message; an empty result (no items) yields nothing, as no record was dropped.
+* A field that cannot be read inside a readable record (an unknown country name, a malformed IPC
+  symbol or date, a priority whose number does not normalize) becomes its own Reject, located as
+  ``item 1 applicant 2 country``, and the Document is still yielded without that value.
+* Names: a party is kept under its Korean name (``name``), English (``engName``) when that is all
+  there is, like titles, which are kept in the original language with the English one beside them.
+* Left out on purpose (not in the data contract): claims, agents, legal-status events, examiner,
+  images, designated states, R&D info, the biblio's ``familyInfoArray`` (KR-internal application
+  numbers, not DOCDB family ids).
+
+Number normalization belongs to `roadmap_pipeline.lib.numbers` (``fmt="kipris"`` for KIPRIS
+notations such as ``10-2022-0079145``/``1030280320000``, ``fmt="docdb"`` for the family service).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import BinaryIO
+
+from lxml import etree
+
+from roadmap_pipeline.lib.countries import country_code, office_code
+from roadmap_pipeline.lib.numbers import NumberError, application_id, publication_id
+from roadmap_pipeline.lib.records import (
+    Citation,
+    Classification,
+    Document,
+    Party,
+    Priority,
+    Reject,
+)
+
+SOURCE_BIBLIO = "kipris-biblio"
+SOURCE_SEARCH = "kipris-search"
+SOURCE_FAMILY = "kipris-family"
+
+EXCERPT_CHARS = 300
+
+# Right type (the first two digits of a KR number) -> (open kind, registration kind, application kind).
+_KINDS = {"10": ("A", "B1", None), "20": ("U", "Y1", "U")}
+
+_DATE = re.compile(
+    r"^\(?(\d{4})[.\-/]?(\d{2})[.\-/]?(\d{2})\)?(?:\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_IPC = re.compile(r"^([A-H]\d{2}[A-Z])(?:0*(\d{1,4})/(\d{1,6}))?$")
+_IPC_VERSION = re.compile(r"\(\s*\d{4}[.\-]?\d{2}(?:[.\-]?\d{2})?\s*\)$")
+_CITED = re.compile(r"^([A-Z]{2})\s*([0-9A-Z][0-9A-Z/,.\- ]*?)(?:\s+([A-Z]\d?))?$")
+# Children left out of a record's excerpt, so that its numbers and title fit in it.
+_BULKY = frozenset({
+    "astrtCont", "drawing", "bigDrawing", "abstractInfoArray", "claimInfoArray",
+    "legalStatusInfoArray", "imagePathInfo", "agentInfoArray",
+})
+_SEARCH_FIELDS = ("applicationNumber", "openNumber", "registerNumber", "inventionTitle")
+
+
+def parse(stream: BinaryIO, source_file: str) -> Iterator[Document | Reject]:
+    """Documents and rejects of one KIPRIS Plus XML response.
+
+    Args:
+        stream: binary file object at the start of the response.
+        source_file: name used in locators and rejects.
+
+    Yields:
+        A `Document` per publication found, a `Reject` per record or field that cannot be read, or
+        one `Reject` for the whole file (error response, not XML, not a KIPRIS response).
+    """
+    head = _HeadRecorder(stream)
+    reader = _ResponseReader(source_file, head)
+    try:
+        yield from reader.read()
+    except etree.XMLSyntaxError as exc:
+        where = "file" if reader.records == 0 else f"after item {reader.records}"
+        yield Reject(source_file, where, f"XML not well-formed: {exc}", head.excerpt())
+
+
+class _HeadRecorder:
+    """A binary stream that remembers its first bytes, for the excerpt of a file-level reject."""
+
+    def __init__(self, stream: BinaryIO, keep: int = EXCERPT_CHARS):
+        self._stream = stream
+        self._keep = keep
+        self._head = bytearray()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        if len(self._head) < self._keep:
+            self._head += data[: self._keep - len(self._head)]
+        return data
+
+    def excerpt(self) -> str:
+        return self._head.decode("utf-8", errors="replace")
+
+
+class _ResponseReader:
+    """Walks the iterparse events of one response and dispatches each completed record."""
+
+    def __init__(self, source_file: str, stream: _HeadRecorder):
+        self.source_file = source_file
+        self.records = 0
+        self._stream = stream
+        self._root_tag: str | None = None
+        self._saw_body = False
+
+    def read(self) -> Iterator[Document | Reject]:
+        """Documents and rejects of the response; raises XMLSyntaxError where the XML breaks."""
+        events = etree.iterparse(
+            self._stream,
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+        )
+        for event, elem in events:
+            if event == "start":
+                if self._root_tag is None:
+                    self._root_tag = elem.tag
+                    if elem.tag not in ("response", "OpenAPI_ServiceResponse"):
+                        yield self._file_reject(
+                            f"not a KIPRIS Plus response: root element <{elem.tag}>",
+                            self._stream.excerpt(),
+                        )
+                        return
+                continue
+            stop = yield from self._end(elem)
+            if stop:
+                return
+
+    def _end(self, elem: etree._Element) -> Generator[Document | Reject, None, bool]:
+        """Handles one closed element; returns True when the response has been read to its end."""
+        parent = elem.getparent()
+        if parent is None:
+            yield from self._root_end(elem)
+            return True
+        if elem.tag == "header" and parent.getparent() is None:
+            error = _header_error(elem)
+            if error:
+                yield self._file_reject(error, _serialize(elem))
+                return True
+        elif elem.tag == "body" and parent.getparent() is None:
+            self._saw_body = True
+        elif _is_record(elem, parent):
+            self.records += 1
+            yield from _record(elem, _Context(self.source_file, f"item {self.records}", elem))
+            _release(elem, parent)
+        return False
+
+    def _root_end(self, root: etree._Element) -> Iterator[Reject]:
+        if root.tag == "OpenAPI_ServiceResponse":
+            yield self._file_reject(_gateway_error(root), _serialize(root))
+        elif not self._saw_body:
+            yield self._file_reject("KIPRIS response without a <body> and without an error", _serialize(root))
+
+    def _file_reject(self, reason: str, excerpt: str) -> Reject:
+        return Reject(self.source_file, "file", reason, excerpt[:EXCERPT_CHARS])
+
+
+def _is_record(elem: etree._Element, parent: etree._Element) -> bool:
+    return parent.tag == "items" or (elem.tag == "item" and parent.tag == "body")
+
+
+def _release(elem: etree._Element, parent: etree._Element) -> None:
+    """Frees a processed record and its processed siblings, keeping memory bounded."""
+    elem.clear()
+    while elem.getprevious() is not None:
+        del parent[0]
+
+
+def _header_error(header: etree._Element) -> str | None:
+    """The reason to reject a response whose header reports a failure, else None."""
+    success = _text(header, "successYN")
+    code = _text(header, "resultCode")
+    message = _text(header, "resultMsg")
+    if (success or "Y").upper() != "N" and code in (None, "00", "0"):
+        return None
+    flag = f", successYN {success}" if success else ""
+    return f"KIPRIS error response: resultCode {code or '(blank)'}{flag}: {message or 'no message'}"
+
+
+def _gateway_error(root: etree._Element) -> str:
+    """Reason for the public-data gateway's ``OpenAPI_ServiceResponse`` error envelope."""
+    header = root.find("cmmMsgHeader")
+    scope = header if header is not None else root
+    parts = [_text(scope, tag) for tag in ("returnReasonCode", "returnAuthMsg", "errMsg")]
+    return "KIPRIS gateway error response: " + (" / ".join(p for p in parts if p) or "no message")
+
+
+# --- records -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """Where a record sits in the file, and the rejects for its unreadable fields."""
+
+    source_file: str
+    locator: str
+    elem: etree._Element
+    issues: list[Reject] = field(default_factory=list)
+
+    def reject(self, reason: str, severity: str = "error") -> Reject:
+        """A reject of the whole record (``skipped`` for readable records that are not documents)."""
+        return Reject(self.source_file, self.locator, reason, _record_excerpt(self.elem), severity)
+
+    def field_issue(self, where: str, reason: str, value: str) -> None:
+        """Records a field that could not be read; the record itself is still used."""
+        self.issues.append(
+            Reject(self.source_file, f"{self.locator} {where}", reason, value[:EXCERPT_CHARS])
+        )
+
+
+def _record(elem: etree._Element, ctx: _Context) -> Iterator[Document | Reject]:
+    """Dispatches one record by what it contains."""
+    if elem.tag == "item" and elem.find("biblioSummaryInfoArray") is not None:
+        yield from _kr_documents(_biblio_record(elem, ctx), ctx, SOURCE_BIBLIO)
+    elif elem.tag == "item" and elem.find("docdbFamilyID") is not None:
+        yield from _family_member(elem, ctx)
+    elif elem.tag == "item" and any(elem.find(tag) is not None for tag in _SEARCH_FIELDS):
+        yield from _kr_documents(_search_record(elem, ctx), ctx, SOURCE_SEARCH)
+    elif elem.tag == "citationInfoV3":
+        yield _citation_service_reject(elem, ctx)
+    elif elem.tag == "citingInfo":
+        yield _citing_reject(elem, ctx)
+    else:
+        yield ctx.reject(
+            f"unsupported KIPRIS record <{elem.tag}>: this parser reads bibliographic-detail, "
+            "search, family, citation and citing responses"
+        )
+    yield from ctx.issues
+
+
+@dataclass
+class _KrRecord:
+    """The fields of a KR bibliographic or search record, as read, before numbers are normalized."""
+
+    application_number: str | None = None
+    filing_date: date | None = None
+    open_number: str | None = None
+    open_date: date | None = None
+    register_number: str | None = None
+    publication_number: str | None = None  # 공고번호, only on old examined publications
+    publication_date: date | None = None  # 공고일자: the registration gazette date
+    title: str | None = None
+    title_en: str | None = None
+    abstract: str | None = None
+    classifications: list[Classification] = field(default_factory=list)
+    parties: list[Party] = field(default_factory=list)
+    priorities: list[Priority] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+
+def _biblio_record(item: etree._Element, ctx: _Context) -> _KrRecord:
+    """Reads a bibliographic-detail ``item``."""
+    summary = item.find("biblioSummaryInfoArray/biblioSummaryInfo")
+    summary = summary if summary is not None else etree.Element("biblioSummaryInfo")
+    record = _summary_fields(summary, ctx)
+    record.title_en = _clean(_text(summary, "inventionTitleEng"))
+    record.abstract = _clean(
+        " ".join(t for t in (_text(a, "astrtCont") for a in item.iterfind(".//abstractInfo")) if t)
+    )
+    ipc_values = [_text(i, "ipcNumber") for i in item.iterfind("ipcInfoArray/ipcInfo")]
+    record.classifications = _ipc_classes(ipc_values, ctx)
+    record.parties = _biblio_parties(item, "applicant", ctx) + _biblio_parties(item, "inventor", ctx)
+    record.priorities = _priorities(item, ctx) + _international(item, ctx)
+    record.citations = _prior_art(item)
+    return record
+
+
+def _search_record(item: etree._Element, ctx: _Context) -> _KrRecord:
+    """Reads a search-result ``item`` (applicant names are ``|``-separated, without country)."""
+    record = _summary_fields(item, ctx)
+    record.abstract = _clean(_text(item, "astrtCont"))
+    record.classifications = _ipc_classes([_text(item, "ipcNumber")], ctx)
+    names = (_text(item, "applicantName") or "").split("|")
+    record.parties = [
+        Party("applicant", seq, name)
+        for seq, name in enumerate((n.strip() for n in names if n.strip()), start=1)
+    ]
+    return record
+
+
+def _summary_fields(elem: etree._Element, ctx: _Context) -> _KrRecord:
+    """Numbers, dates and Korean title, named alike in the biblio summary and the search item."""
+    return _KrRecord(
+        application_number=_text(elem, "applicationNumber"),
+        filing_date=_date_field(elem, "applicationDate", ctx),
+        open_number=_text(elem, "openNumber"),
+        open_date=_date_field(elem, "openDate", ctx),
+        register_number=_text(elem, "registerNumber"),
+        publication_number=_text(elem, "publicationNumber"),
+        publication_date=_date_field(elem, "publicationDate", ctx),
+        title=_clean(_text(elem, "inventionTitle")),
+    )
+
+
+def _kr_documents(record: _KrRecord, ctx: _Context, source_format: str) -> Iterator[Document | Reject]:
+    """The A and/or B1 (U/Y1) Documents of one KR record, or a Reject when there is none."""
+    numbers = [record.application_number, record.open_number, record.register_number]
+    if not any(numbers):
+        yield ctx.reject("no usable number: applicationNumber, openNumber and registerNumber are blank")
+        return
+    right = _right_type(numbers)
+    if right is None:
+        yield ctx.reject("cannot tell a patent (10) from a utility model (20): no number has the "
+                         "13- or 9-digit KIPO form with its right-type prefix")
+        return
+    if right not in _KINDS:
+        yield ctx.reject(f"right type {right!r} is neither a patent (10) nor a utility model (20)")
+        return
+    open_kind, register_kind, application_kind = _KINDS[right]
+    base = _base_document(record, ctx, source_format, application_kind)
+    documents = []
+    if record.open_number:
+        documents.append(_publication(base, record.open_number, open_kind, record.open_date, ctx))
+    if record.register_number:
+        documents.append(
+            _publication(base, record.register_number, register_kind, record.publication_date, ctx)
+        )
+    _note_examined_publication_number(record, ctx)
+    documents = [d for d in documents if d is not None]
+    if not documents:
+        yield ctx.reject(_no_publication_reason(record))
+        return
+    documents[-1].citations = list(record.citations)  # the B1 when registered, else the A
+    yield from documents
+
+
+def _right_type(numbers: list[str | None]) -> str | None:
+    """The right-type prefix (``10`` patent, ``20`` utility model…) of the first full KIPO number.
+
+    Application and open numbers have 13 digits (``10-2020-0168607``), registration numbers 9 or 13
+    (``10-3028032``, ``1030280320000``); shorter forms lack the prefix and are not trusted.
+    """
+    for number in numbers:
+        digits = _digits(number or "")
+        if len(digits) in (9, 13):
+            return digits[:2]
+    return None
+
+
+def _base_document(
+    record: _KrRecord, ctx: _Context, source_format: str, application_kind: str | None
+) -> Document:
+    """The fields every publication of the record shares; doc_id and kind are filled per copy."""
+    return Document(
+        doc_id="",
+        office="KR",
+        publication_number="",
+        kind="",
+        application_id=_kr_application_id(record, application_kind, ctx),
+        filing_date=record.filing_date,
+        title=record.title,
+        title_lang="ko" if record.title else None,
+        title_en=record.title_en,
+        abstract=record.abstract,
+        abstract_lang="ko" if record.abstract else None,
+        source_format=source_format,
+        locator=ctx.locator,
+        priorities=record.priorities,
+        classifications=record.classifications,
+        parties=record.parties,
+    )
+
+
+def _kr_application_id(record: _KrRecord, kind: str | None, ctx: _Context) -> str | None:
+    if not record.application_number:
+        return None
+    try:
+        return application_id("KR", record.application_number, kind, record.filing_date, fmt="kipris")
+    except NumberError as exc:
+        ctx.field_issue("applicationNumber", f"application number not normalized: {exc}",
+                        record.application_number)
+        return None
+
+
+def _publication(
+    base: Document, number: str, kind: str, published: date | None, ctx: _Context
+) -> Document | None:
+    """A copy of ``base`` as the publication ``number``/``kind``; None (and a field issue) if bad."""
+    try:
+        doc_id = publication_id("KR", number, kind, fmt="kipris")
+    except NumberError as exc:
+        ctx.field_issue(f"{kind} number", f"KR {kind} number not normalized: {exc}", number)
+        return None
+    office, publication_number, doc_kind = _split_doc_id(doc_id)
+    return replace(
+        base,
+        doc_id=doc_id,
+        office=office,
+        publication_number=publication_number,
+        kind=doc_kind,
+        publication_date=published,
+        priorities=list(base.priorities),
+        classifications=list(base.classifications),
+        parties=list(base.parties),
+        citations=[],
+    )
+
+
+def _note_examined_publication_number(record: _KrRecord, ctx: _Context) -> None:
+    """Old KR records carry a separate examined-publication (공고) number; say it is not used."""
+    number = record.publication_number
+    if number and _digits(number) != _digits(record.register_number or ""):
+        ctx.field_issue(
+            "publicationNumber",
+            "examined-publication (공고) number not represented: the registered publication is "
+            "built from registerNumber",
+            number,
+        )
+
+
+def _no_publication_reason(record: _KrRecord) -> str:
+    if record.open_number or record.register_number:
+        return "no publication number could be normalized (see the field rejects of this item)"
+    return (
+        f"no publication number: application {record.application_number} has neither openNumber "
+        "nor registerNumber"
+    )
+
+
+def _split_doc_id(doc_id: str) -> tuple[str, str, str]:
+    """``KR-20220079145-A`` → (``KR``, ``20220079145``, ``A``)."""
+    office, _, rest = doc_id.partition("-")
+    number, _, kind = rest.rpartition("-")
+    return office, number, kind
+
+
+# --- fields ------------------------------------------------------------------------------------
+
+
+def _ipc_classes(values: list[str | None], ctx: _Context) -> list[Classification]:
+    """IPC classes from ``ipcNumber`` values, each possibly ``|``-separated; duplicates dropped."""
+    symbols: list[str] = []
+    for value in values:
+        for raw in (value or "").split("|"):
+            if not raw.strip():
+                continue
+            symbol = ipc_symbol(raw)
+            if symbol is None:
+                ctx.field_issue("ipcNumber", "not an IPC symbol", raw)
+            elif symbol not in symbols:
+                symbols.append(symbol)
+    return [Classification("IPC", s) for s in symbols]
+
+
+def ipc_symbol(raw: str) -> str | None:
+    """An IPC symbol as KIPRIS writes it, normalized without spaces.
+
+    Args:
+        raw: ``H02J 7/00``, ``G01R 31/382``, ``H01M 10/44(2006.01)``, ``H01M 010/44``, ``B60W``.
+
+    Returns:
+        ``H02J7/00``, ``G01R31/382``, ``H01M10/44``, ``H01M10/44``, ``B60W``; None when the text is
+        not an IPC symbol.
+    """
+    text = _IPC_VERSION.sub("", raw.strip())
+    match = _IPC.match(re.sub(r"\s+", "", text).upper())
+    if not match:
+        return None
+    subclass, group, subgroup = match.groups()
+    return subclass if group is None else f"{subclass}{int(group)}/{subgroup}"
+
+
+def _biblio_parties(item: etree._Element, role: str, ctx: _Context) -> list[Party]:
+    """Applicants or inventors of a biblio item, with the country name mapped to its ISO code."""
+    parties = []
+    for position, elem in enumerate(item.iterfind(f"{role}InfoArray/{role}Info"), start=1):
+        name = _clean(_text(elem, "name")) or _clean(_text(elem, "engName"))
+        if not name:
+            ctx.field_issue(f"{role} {position}", f"{role} without a name", _serialize(elem))
+            continue
+        written = _text(elem, "country")
+        country = country_code(written)
+        if written and country is None:
+            ctx.field_issue(f"{role} {position} country", "country name not mapped to an ISO code",
+                            written)
+        parties.append(Party(role, len(parties) + 1, name, country))
+    return parties
+
+
+def _priorities(item: etree._Element, ctx: _Context) -> list[Priority]:
+    """Paris-convention priority claims of a biblio item."""
+    priorities = []
+    for position, elem in enumerate(item.iterfind("priorityInfoArray/priorityInfo"), start=1):
+        number = _text(elem, "priorityApplicationNumber")
+        written_country = _text(elem, "priorityApplicationCountry")
+        if not number and not written_country:
+            continue
+        where = f"priority {position}"
+        claimed = _date_field(elem, "priorityApplicationDate", ctx, where)
+        country = office_code(written_country)
+        if country is None or not number:
+            ctx.field_issue(where, "priority without a known country or number",
+                            f"{written_country} {number}")
+            continue
+        try:
+            priority_id = application_id(country, number, None, claimed, fmt="kipris")
+        except NumberError as exc:
+            ctx.field_issue(where, f"priority number not normalized: {exc}", f"{country} {number}")
+            continue
+        priorities.append(Priority(priority_id, claimed))
+    return priorities
+
+
+def _international(item: etree._Element, ctx: _Context) -> list[Priority]:
+    """The PCT application of a national-phase record, as DOCDB links it: kind W, not active."""
+    links = []
+    for position, elem in enumerate(item.iterfind("internationalInfoArray/internationalInfo"), 1):
+        number = _text(elem, "internationalApplicationNumber")
+        if not number:
+            continue
+        where = f"international {position}"
+        filed = _date_field(elem, "internationalApplicationDate", ctx, where)
+        try:
+            pct_id = application_id("WO", number, "W", filed, fmt="kipris")
+        except NumberError as exc:
+            ctx.field_issue(where, f"international application number not normalized: {exc}", number)
+            continue
+        links.append(Priority(pct_id, filed, active=False, linkage_type="W"))
+    return links
+
+
+def _prior_art(item: etree._Element) -> list[Citation]:
+    """Prior-art documents of a biblio item (``KR1020120103937 A``), as DOCDB ids where possible."""
+    citations: list[Citation] = []
+    for elem in item.iterfind("priorArtDocumentsInfoArray/priorArtDocumentsInfo"):
+        written = _text(elem, "documentsNumber")
+        if not written:
+            continue
+        flag = (_text(elem, "examinerQuotationFlag") or "").upper()
+        citation = Citation(cited_document_id(written), "examiner" if flag == "Y" else None)
+        if citation.cited_id not in {c.cited_id for c in citations}:
+            citations.append(citation)
+    return citations
+
+
+def cited_document_id(written: str) -> str:
+    """DOCDB id of a cited document as KIPRIS writes it, or the text as written if none is built.
+
+    Args:
+        written: ``KR1020120103937 A``, ``US 2012/0123456 A1``, ``JP2010123456 A``, or free text.
+
+    Returns:
+        ``KR-20120103937-A`` and the like; the stripped input when it is not a patent number that
+        `roadmap_pipeline.lib.numbers` can normalize (as `Citation.cited_id` allows).
+    """
+    text = " ".join(written.split())
+    match = _CITED.match(text)
+    if match:
+        country, number, kind = match.groups()
+        try:
+            return publication_id(country, number, kind, fmt="kipris")
+        except NumberError:
+            pass
+    return text
+
+
+def _date_field(elem: etree._Element, tag: str, ctx: _Context, where: str = "") -> date | None:
+    """A date field (``YYYY.MM.DD``, ``YYYYMMDD``, ``(YYYY.MM.DD)``); blank or bad → None."""
+    written = _text(elem, tag)
+    if written is None:
+        return None
+    try:
+        return kipris_date(written)
+    except ValueError as exc:
+        ctx.field_issue(f"{where} {tag}".strip(), f"unreadable date: {exc}", written)
+        return None
+
+
+def kipris_date(written: str | None) -> date | None:
+    """A date as KIPRIS writes it.
+
+    Args:
+        written: ``2020.12.04``, ``20201204``, ``2020-12-04``, ``(2026.01.01)``,
+            ``2024/01/15 00:00:00``, blank, or all zeros (KIPRIS's "no date").
+
+    Returns:
+        The date, or None for blank and all-zero values.
+
+    Raises:
+        ValueError: for text that is not such a date, or not a calendar date.
+    """
+    text = (written or "").strip()
+    digits = _digits(text)
+    if not text or (digits and set(digits) == {"0"}):
+        return None
+    match = _DATE.match(text)
+    if not match:
+        raise ValueError(f"not a KIPRIS date: {text!r}")
+    year, month, day = (int(g) for g in match.groups())
+    return date(year, month, day)
+
+
+# --- family and citation services ---------------------------------------------------------------
+
+
+def _family_member(item: etree._Element, ctx: _Context) -> Iterator[Document | Reject]:
+    """One family-service member (numbers in DOCDB form) as a Document with its DOCDB family id."""
+    country = _text(item, "publicationCountryCode")
+    number = _text(item, "publicationNumber")
+    kind = _text(item, "publicationKindCode")
+    if not country or not number:
+        yield ctx.reject("family member without a publication country and number")
+        return
+    try:
+        doc_id = publication_id(country, number, kind, fmt="docdb")
+    except NumberError as exc:
+        yield ctx.reject(f"family member's publication number not normalized: {exc}")
+        return
+    office, publication_number, doc_kind = _split_doc_id(doc_id)
+    filed = _date_field(item, "applicationDate", ctx)
+    yield Document(
+        doc_id=doc_id,
+        office=office,
+        publication_number=publication_number,
+        kind=doc_kind,
+        publication_date=_date_field(item, "publicationDate", ctx),
+        application_id=_family_application_id(item, filed, ctx),
+        filing_date=filed,
+        docdb_family_id=_text(item, "docdbFamilyID"),
+        source_format=SOURCE_FAMILY,
+        locator=ctx.locator,
+    )
+
+
+def _family_application_id(item: etree._Element, filed: date | None, ctx: _Context) -> str | None:
+    country = _text(item, "applicationCountryCode")
+    number = _text(item, "applicationNumber")
+    if not country or not number:
+        return None
+    kind = _text(item, "applicationKindCode")
+    try:
+        return application_id(country, number, kind, filed, fmt="docdb")
+    except NumberError as exc:
+        ctx.field_issue("application", f"application number not normalized: {exc}",
+                        f"{country} {number} {kind or ''}")
+        return None
+
+
+def _citation_service_reject(item: etree._Element, ctx: _Context) -> Reject:
+    """A ``citationInfoV3`` item: the citing side is an application, so no Document can hold it."""
+    citing = _kr_application_text(_text(item, "ApplicationNumber"))
+    cited = _citation_service_cited_id(item)
+    return ctx.reject(
+        f"citation of {cited} by application {citing}: the citation service names the citing "
+        "application only, not a publication, so the citation cannot be attached to a document "
+        "(the bibliographic-detail response lists the same prior art with its publication)",
+        severity="skipped",
+    )
+
+
+def _citation_service_cited_id(item: etree._Element) -> str:
+    """The cited document of a ``citationInfoV3`` item, from its standardized number if given."""
+    country = _text(item, "StandardCitationLiteratureCountryCode")
+    number = _text(item, "StandardCitationLiteraturenumber")
+    kind = _text(item, "StandardCitationIdentificationCode")
+    if country and number:
+        try:
+            return publication_id(country, number, kind, fmt="kipris")
+        except NumberError:
+            pass
+    return cited_document_id(_text(item, "OriginalcitationLiteraturenumber") or "(no number)")
+
+
+def _citing_reject(item: etree._Element, ctx: _Context) -> Reject:
+    """A ``citingInfo`` item: both sides are application numbers, so nothing can be represented."""
+    citing = _kr_application_text(_text(item, "ApplicationNumber"))
+    cited = _kr_application_text(_text(item, "StandardCitationApplicationNumber"))
+    return ctx.reject(
+        f"citing info: application {citing} cites application {cited}; the response gives "
+        "application numbers only, no publication of either, so neither a document nor a "
+        "citation can be built",
+        severity="skipped",
+    )
+
+
+def _kr_application_text(number: str | None) -> str:
+    """A KR application number for a reason text: its DOCDB id if it normalizes, else as written."""
+    if not number:
+        return "(no number)"
+    try:
+        return application_id("KR", number, None, None, fmt="kipris")
+    except NumberError:
+        return number
+
+
+# --- XML helpers -------------------------------------------------------------------------------
+
+
+def _text(elem: etree._Element, tag: str) -> str | None:
+    """Stripped text of the child ``tag``; None when absent or blank (KIPRIS writes blanks as " ")."""
+    child = elem.find(tag)
+    if child is None:
+        return None
+    text = "".join(child.itertext()).strip()
+    return text or None
+
+
+def _clean(text: str | None) -> str | None:
+    """Text with runs of whitespace collapsed (KIPRIS pads titles and abstracts unevenly)."""
+    if text is None:
+        return None
+    return " ".join(text.split()) or None
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _record_excerpt(elem: etree._Element) -> str:
+    """The record's XML without its bulky parts (abstract, images, claims), cut to EXCERPT_CHARS."""
+    slim = copy.deepcopy(elem)
+    for child in list(slim):
+        if child.tag in _BULKY:
+            slim.remove(child)
+    return _serialize(slim)[:EXCERPT_CHARS]
+
+
+def _serialize(elem: etree._Element) -> str:
+    return etree.tostring(elem, encoding="unicode", with_tail=False)
