@@ -267,6 +267,149 @@ def test_delete_record_without_bibliographic_data():
     assert (docs[0].status, docs[0].docdb_family_id, docs[0].priorities, docs[0].title) == ("D", "6979546", [], None)
 
 
+@pytest.mark.parametrize("status", ["CV", "DV"])
+def test_docdb_withdrawn_statuses_stay_documents(status):
+    """DOCDB's other exchange codes (CV, DV: "withdrawn") are records, not OPS non-data statuses."""
+    head, records, tail = de_records()
+    record = records[0].replace(b'<exch:exchange-document ', f'<exch:exchange-document status="{status}" '.encode(), 1)
+    out = parse_bytes(de_with(0, record))
+    assert rejects(out) == []
+    assert documents(out)[0].doc_id == "DE-1258188-B"
+
+
+# --------------------------------------------------------------------------- OPS non-data status
+
+
+def _ops_with_status(status: str) -> bytes:
+    start = b'<exchange-document system="ops.epo.org" family-id="42129462"'
+    data = CASSETTE_KR.read_bytes()
+    assert data.count(start) == 1
+    return data.replace(start, start + f' status="{status}"'.encode())
+
+
+@pytest.mark.parametrize("status", ["not found", "ambiguous", "NOT FOUND"])
+def test_ops_non_data_status_is_a_skipped_reject(status):
+    [reject] = parse_bytes(_ops_with_status(status), "ops.xml")
+    assert isinstance(reject, Reject)
+    assert (reject.source_file, reject.locator, reject.severity) == ("ops.xml", "doc 1", "skipped")
+    assert reject.reason == f"OPS: document {status} (WO-2010050748-A2 requested)"
+    assert reject.excerpt.startswith("<exchange-document")
+
+
+@pytest.mark.parametrize("status", ["A", "C", "D"])
+def test_ops_record_with_a_docdb_status_stays_a_document(status):
+    [doc] = parse_bytes(_ops_with_status(status))
+    assert (doc.doc_id, doc.status, doc.title) == ("WO-2010050748-A2", status, "QUICK SHOE CAMERA MOUNT")
+
+
+def test_ops_not_found_record_without_number_names_no_request():
+    data = (b'<ops:world-patent-data xmlns="http://www.epo.org/exchange" xmlns:ops="http://ops.epo.org">'
+            b'<exchange-documents><exchange-document system="ops.epo.org" status="not found">'
+            b"<bibliographic-data><parties/></bibliographic-data></exchange-document></exchange-documents>"
+            b"</ops:world-patent-data>")
+    [reject] = parse_bytes(data)
+    assert (reject.reason, reject.severity) == ("OPS: document not found", "skipped")
+
+
+def test_family_member_whose_biblio_is_not_found_is_read_from_the_member():
+    member = _between(FAMILY_50474376.read_bytes(), b'<ops:family-member family-id="50474376">', 6)
+    closing = b"</ops:family-member>"
+    not_found = (b'<exchange-document system="ops.epo.org" country="US" doc-number="9291047" kind="B2" '
+                 b'status="not found"><bibliographic-data><parties/></bibliographic-data></exchange-document>')
+    data = (b'<ops:world-patent-data xmlns="http://www.epo.org/exchange" xmlns:ops="http://ops.epo.org">'
+            b"<ops:patent-family>" + member.replace(closing, not_found + closing)
+            + b"</ops:patent-family></ops:world-patent-data>")
+    [doc] = parse_bytes(data)
+    assert (doc.doc_id, doc.source_format, doc.docdb_family_id) == ("US-9291047-B2", "ops-family", "50474376")
+    assert doc.application_id == "US-201314052000"
+
+
+# --------------------------------------------------------------------------- IPC editions 1-7
+
+
+@pytest.mark.parametrize(
+    ("text", "symbol"),
+    [
+        (" 7A 61K   9/16   A", "A61K9/16"),  # DOCDB: edition, then the symbol with spaces
+        ("A61K009/16", "A61K9/16"),  # USPTO ST.36 style, zero-padded group
+        ("H04N007/167", "H04N7/167"),
+        ("H04N 7/24", "H04N7/24"),
+        ("H04N7/24", "H04N7/24"),  # OPS <text>
+        (" 6H01L  21/00", "H01L21/00"),
+        ("A47K 3/022", "A47K3/022"),
+        ("A61K", None),
+        (" 7A 61K", None),
+        ("", None),
+    ],
+)
+def test_ipc7_symbol(text, symbol):
+    assert exchange._ipc7_symbol(text) == symbol
+
+
+def test_docdb_ipc7_lines_are_read_after_ipcr_and_deduplicated():
+    head, records, tail = de_records()
+    ipc7 = (b"<exch:classification-ipc><edition>7</edition>"
+            b"<main-classification> 7F 02M  41/12</main-classification>"
+            b"<further-classification> 7F 02M  59/20</further-classification>"
+            b"<further-classification> 7F 02M  59/34   A</further-classification>"
+            b"</exch:classification-ipc>")
+    record = records[0].replace(b"<exch:classifications-ipcr>", ipc7 + b"<exch:classifications-ipcr>", 1)
+    doc = documents(parse_bytes(de_with(0, record)))[0]
+    # IPCR F02M41/12, F02M59/34, F02M59/36; the IPC 7 lines add F02M59/20 only
+    assert symbols(doc, "IPC") == ["F02M41/12", "F02M59/34", "F02M59/36", "F02M59/20"]
+
+
+def test_docdb_ipc7_without_ipcr():
+    head, records, tail = de_records()
+    start = records[0].index(b"<exch:classifications-ipcr>")
+    end = records[0].index(b"</exch:classifications-ipcr>") + len(b"</exch:classifications-ipcr>")
+    ipc7 = (b"<exch:classification-ipc><edition>5</edition>"
+            b"<main-classification>F02M 41/12</main-classification></exch:classification-ipc>")
+    record = records[0][:start] + ipc7 + records[0][end:]
+    doc = documents(parse_bytes(de_with(0, record)))[0]
+    assert symbols(doc, "IPC") == ["F02M41/12"]
+
+
+# --------------------------------------------------------------------------- party seq
+
+
+def _with_inventors(*inventors: tuple[str, str, str]) -> bytes:
+    """The DE back-file with the inventors of its first record replaced: (sequence, data-format, name)."""
+    head, records, tail = de_records()
+    elements = "".join(
+        f'<exch:inventor sequence="{sequence}" data-format="{fmt}">'
+        f"<exch:inventor-name><name>{name}</name></exch:inventor-name></exch:inventor>"
+        for sequence, fmt, name in inventors
+    )
+    replacement = f"<exch:inventors>{elements}</exch:inventors>".encode()
+    record = re.sub(rb"<exch:inventors>.*?</exch:inventors>", replacement, records[0], count=1, flags=re.S)
+    return de_with(0, record)
+
+
+def test_party_seq_is_1_to_n_per_role_without_gaps():
+    """Sequences 5, 2, 3 (gaps, out of order): kept in sequence order, numbered 1..3."""
+    data = _with_inventors(("5", "docdb", "THIRD PERSON"), ("2", "docdb", "FIRST PERSON"),
+                           ("3", "docdb", "SECOND PERSON"), ("1", "docdba", "OTHER FORM"))
+    doc = documents(parse_bytes(data))[0]
+    assert [(p.role, p.seq, p.name) for p in doc.parties] == [
+        ("applicant", 1, "BOSCH GMBH ROBERT"),
+        ("inventor", 1, "FIRST PERSON"), ("inventor", 2, "SECOND PERSON"), ("inventor", 3, "THIRD PERSON"),
+    ]
+
+
+def test_party_listed_twice_in_one_format_is_kept_once():
+    """OPS epodoc lists may repeat a person under another transliteration (KYLMAENEN / KYLMÄNEN)."""
+    data = _with_inventors(
+        ("1", "epodoc", "KYLMAENEN JARI [FI]"), ("2", "epodoc", "NIEMI JAAKKO [FI]"),
+        ("3", "epodoc", "KYLMÄNEN JARI [FI]"), ("4", "epodoc", "Niemi, Jaakko [FI]"),
+        ("5", "epodoc", "MULLER HANS [DE]"), ("6", "epodoc", "MÜLLER HANS [DE]"),
+    )
+    doc = documents(parse_bytes(data))[0]
+    assert [(p.seq, p.name, p.country) for p in doc.parties if p.role == "inventor"] == [
+        (1, "KYLMAENEN JARI", "FI"), (2, "NIEMI JAAKKO", "FI"), (3, "MULLER HANS", "DE"),
+    ]
+
+
 # --------------------------------------------------------------------------- quarantine
 
 

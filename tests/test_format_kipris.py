@@ -164,6 +164,68 @@ def test_search_applicant_names_are_pipe_separated(fixtures):
     ]
 
 
+# --- applicant search (PatentUtilityInfo rows) and paging fields ----------------------------------
+
+APPLICANT_SEARCH = "extra/neojune__kipris_applicant_search_page1.xml"
+
+
+def test_patent_utility_info_rows(fixtures):
+    documents, rejects = _split(_parse(_read(fixtures, APPLICANT_SEARCH), "a.xml"))
+    assert rejects == []
+    assert [(d.doc_id, d.locator, d.source_format) for d in documents] == [
+        ("KR-20240107554-A", "item 1", "kipris-search"),
+        ("KR-101944113-B1", "item 2", "kipris-search"),
+    ]
+    opened, registered = documents
+    # OpeningNumber/OpeningDate give the A; RegistrationNumber with PublicDate (not
+    # RegistrationDate 20190124) the B1
+    assert (opened.application_id, opened.filing_date, opened.publication_date) == (
+        "KR-20220190309", date(2022, 12, 30), date(2024, 7, 9))
+    assert (registered.application_id, registered.filing_date, registered.publication_date) == (
+        "KR-20170126044", date(2017, 9, 28), date(2019, 1, 30))
+    assert (registered.title, registered.title_lang) == ("급성 안면통증 예방 및 개선용 조성물", "ko")
+    assert registered.abstract.endswith("급성 안면통증을 완화시킬 수 있다.")
+    assert [c.symbol for c in registered.classifications] == [
+        "A23L33/105", "A61K36/185", "A61K36/889", "A61K36/45"]
+    assert registered.parties == [Party("applicant", 1, "동의대학교 산학협력단")]
+
+
+def test_patent_utility_info_row_with_both_publications(fixtures):
+    data = _read(fixtures, APPLICANT_SEARCH)  # edit: item 1 gets a registration
+    data = data.replace(b"<RegistrationNumber></RegistrationNumber>",
+                        b"<RegistrationNumber>1027000010000</RegistrationNumber>", 1)
+    data = data.replace(b"<PublicDate></PublicDate>", b"<PublicDate>20250102</PublicDate>", 1)
+    documents = _split(_parse(data))[0]
+    assert [(d.doc_id, d.publication_date) for d in documents[:2]] == [
+        ("KR-20240107554-A", date(2024, 7, 9)), ("KR-102700001-B1", date(2025, 1, 2))]
+
+
+@pytest.mark.parametrize(
+    "paging",
+    [b"<TotalSearchCount>1784</TotalSearchCount><SearchStartNumber>1</SearchStartNumber>",
+     b"<numOfRows>3</numOfRows><pageNo>1</pageNo><totalCount>44</totalCount>",
+     b"<totalSearchCount/>"],
+)
+def test_paging_fields_inside_items_are_ignored(fixtures, paging):
+    data = _read(fixtures, SEARCH).replace(b"<items>", b"<items>" + paging, 1)
+    documents, rejects = _split(_parse(data))
+    assert rejects == []
+    assert [d.locator for d in documents] == ["item 1", "item 1", "item 2", "item 2", "item 3", "item 3"]
+
+
+def test_applicant_search_paging_fields_give_no_reject(fixtures):
+    records = _parse(_read(fixtures, APPLICANT_SEARCH))
+    assert all(isinstance(r, Document) for r in records) and len(records) == 2
+
+
+def test_empty_record_element_is_still_an_error():
+    data = b"<response><body><items><item></item><PatentUtilityInfo/></items></body></response>"
+    rejects = _parse(data)
+    assert [(r.locator, r.severity) for r in rejects] == [("item 1", "error"), ("item 2", "error")]
+    assert "empty KIPRIS record <item>" in rejects[0].reason
+    assert "empty KIPRIS record <PatentUtilityInfo>" in rejects[1].reason
+
+
 # --- family, citation and citing services --------------------------------------------------------
 
 

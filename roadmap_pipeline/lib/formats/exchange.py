@@ -9,6 +9,19 @@ One vocabulary (namespace ``http://www.epo.org/exchange``) reaches us in three s
   ``xmlns:exch`` declaration (or written without any prefix).
 - OPS responses: ``ops:world-patent-data`` with bibliographic records (``exchange-documents``) or a
   family listing (``ops:patent-family/ops:family-member``, with or without bibliographic data).
+  A requested document OPS has no data for comes back as an ``exchange-document`` with a ``status``
+  that is not a DOCDB exchange code (``status="not found"``: the requested number, ``<parties/>``,
+  nothing else); it becomes a `Reject` of severity ``skipped`` (``OPS: document not found``), not a
+  Document with every field empty.
+
+Classes: CPC from ``patent-classifications``, IPC from ``classifications-ipcr`` and, for records
+classified before 2006, from ``classification-ipc`` (IPC editions 1-7: ``main-classification`` and
+``further-classification`` in DOCDB, ``text`` in OPS), deduplicated, IPCR first.
+
+Parties: each role in its best data format (docdb, epodoc, docdba, original), in ``sequence``
+order, names deduplicated (OPS's epodoc lists may hold one person twice, as ``KYLMAENEN JARI`` and
+``KYLMÄNEN JARI``) and numbered 1..n per role, as the USPTO parser numbers them, so that ``seq`` is
+comparable across sources (the source's ``sequence`` has gaps where variants were dropped).
 
 DOCDB bulk files and fragments are cut into records on the bytes (``<exch:exchange-document`` …
 ``</exch:exchange-document>``), and each record is parsed on its own inside a small synthetic root.
@@ -27,6 +40,7 @@ the exchange namespace, and fragments may come without any prefix.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import lru_cache
@@ -49,6 +63,10 @@ _EXCERPT = 300
 _FORMAT_RANK = {"docdb": 0, None: 0, "epodoc": 1, "original": 2}  # None: untyped, decided by its fields
 _PARTY_FORMAT_RANK = {"docdb": 0, "epodoc": 1, "docdba": 2, "original": 3, None: 4}
 _FRONT_FILE_STATUS = frozenset("ACD")
+# Every DOCDB exchange status (exchange-documents.xsd: C new, D deleted, A amended, CV new
+# "withdrawn", DV "withdrawn" deleted). In an OPS response any other status (OPS writes
+# "not found" for a requested number it has no data for) means the record carries no data.
+_DOCDB_EXCHANGE_STATUS = frozenset(("A", "C", "D", "CV", "DV"))
 _ACTIVE = {"Y": True, "YES": True, "N": False, "NO": False}
 # Who cited, where a citation has no search-report category (DOCDB `cited-phase`).
 _PHASE_CITED_BY = {"APP": "applicant", "SEA": "examiner", "ISR": "examiner", "SUP": "examiner", "EXA": "examiner"}
@@ -63,6 +81,11 @@ _ID_FIELDS = frozenset(("country", "doc-number", "kind", "date"))
 
 _NAME_COUNTRY = re.compile(r"^(.*?)\s*\[([A-Z]{2})\]$")
 _IPC = re.compile(r"\s*([A-HY]\d\d[A-Z])\s*(\d{1,4})\s*/\s*(\d{1,6})")
+# IPC 1-7 as DOCDB (" 7A 61K   9/16   A": edition, then the symbol with spaces), USPTO-style
+# ("A61K009/16") and OPS ("H04N7/24", "H04N 7/24") write it.
+_IPC7 = re.compile(r"\s*(?:\d{1,2}\s*)?([A-HY])\s*(\d\d)\s*([A-Z])\s*0*(\d{1,4})\s*/\s*(\d{1,6})")
+_IPC7_LINES = frozenset(("main-classification", "further-classification", "text"))
+_NAME_FOLDS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
 _ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z_][\w.-]*);")
 _XMLNS = re.compile(rb"""\sxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([\w.-]+)["']""")
@@ -473,17 +496,41 @@ def _parse_ops(stream: _Chain, source_file: str) -> Iterator[Document | Reject]:
 
 
 def _ops_record(element: etree._Element, source_file: str, count: int) -> Document | Reject:
-    """The Document of an OPS exchange-document or family-member, or its Reject."""
+    """The Document of an OPS exchange-document or family-member, or its Reject.
+
+    An exchange-document with a non-data status (``not found``) is a skipped Reject; inside a
+    family member, the member is read without it, from its own references.
+    """
     locator = f"doc {count}"
     try:
         if _LOCAL[element.tag] == "exchange-document":
+            if _ops_no_data(element):
+                return _ops_no_data_reject(element, source_file, locator)
             return _document(element, "ops-biblio", locator)
         biblio = next(element.iterchildren("{*}exchange-document"), None)
-        if biblio is None:
+        if biblio is None or _ops_no_data(biblio):
             return _document(element, "ops-family", locator)
         return _document(biblio, "ops-biblio", locator, member=element)
     except _RecordError as exc:
         return Reject(source_file, locator, str(exc), _excerpt(etree.tostring(element)))
+
+
+def _ops_no_data(element: etree._Element) -> bool:
+    """Whether an OPS exchange-document's status says it holds no data (``not found`` …)."""
+    status = (element.get("status") or "").strip()
+    return bool(status) and status.upper() not in _DOCDB_EXCHANGE_STATUS
+
+
+def _ops_no_data_reject(element: etree._Element, source_file: str, locator: str) -> Reject:
+    """``OPS: document not found (EP-2533477-A1 requested)``: readable, not a record, so skipped."""
+    attrs = element.attrib
+    requested = None
+    if attrs.get("doc-number"):
+        requested = _cached_publication_id(attrs.get("country", ""), attrs["doc-number"], attrs.get("kind"), "docdb")
+        requested = requested or "-".join(attrs.get(key, "") for key in ("country", "doc-number", "kind"))
+    status = " ".join(element.get("status", "").split())
+    reason = f"OPS: document {status}" + (f" ({requested} requested)" if requested else "")
+    return Reject(source_file, locator, reason, _excerpt(etree.tostring(element)), severity="skipped")
 
 
 def _release(element: etree._Element) -> None:
@@ -743,7 +790,11 @@ def _priority(group: list[etree._Element]) -> Priority | None:
 
 
 def _classifications(parts: dict) -> list[Classification]:
-    """CPC (patent-classifications of schemes CPC, CPCI, CPCNO) and IPC (classifications-ipcr), deduplicated."""
+    """CPC (patent-classifications of schemes CPC, CPCI, CPCNO) and IPC, deduplicated.
+
+    IPC comes from classifications-ipcr, then from classification-ipc (editions 1-7), whose symbols
+    not already given as IPCR are added after the IPCR ones.
+    """
     found: dict[Classification, None] = {}
     for container in parts.get("patent-classifications", ()):
         for classification in container:
@@ -756,6 +807,12 @@ def _classifications(parts: dict) -> list[Classification]:
             symbol = _ipc_symbol(text) if text else None
             if symbol:
                 found[_classification("IPC", symbol)] = None
+    for container in parts.get("classification-ipc", ()):
+        for line in container:
+            if _LOCAL[line.tag] in _IPC7_LINES and line.text:
+                symbol = _ipc7_symbol(line.text)
+                if symbol:
+                    found[_classification("IPC", symbol)] = None
     return list(found)
 
 
@@ -801,6 +858,16 @@ def _ipc_symbol(text: str) -> str | None:
     return None if match is None else f"{match.group(1)}{match.group(2)}/{match.group(3)}"
 
 
+@lru_cache(maxsize=1 << 16)
+def _ipc7_symbol(text: str) -> str | None:
+    """``A61K9/16`` from an IPC 1-7 line: `` 7A 61K   9/16   A``, ``A61K009/16``, ``H04N 7/24``."""
+    match = _IPC7.match(text)
+    if match is None:
+        return None
+    section, klass, subclass, group, subgroup = match.groups()
+    return f"{section}{klass}{subclass}{group}/{subgroup}"
+
+
 def _child_text(element: etree._Element, tag: str) -> str | None:
     """Text of the first child with this tag."""
     for child in element:
@@ -821,7 +888,12 @@ def _parties(containers: Iterable[etree._Element]) -> list[Party]:
 
 
 def _role_parties(role: str, elements: Iterable[etree._Element]) -> list[Party]:
-    """The parties of one role written in the most preferred data format."""
+    """The parties of one role written in the most preferred data format, numbered 1..n.
+
+    The source's ``sequence`` gives the order only: the other formats' variants are dropped, a
+    name listed twice is kept once (first occurrence), and the rest are numbered from 1 without
+    gaps, like the USPTO parser's parties.
+    """
     best_rank, best = 99, []
     for element in elements:
         rank = _PARTY_FORMAT_RANK.get(element.get("data-format"), 5)
@@ -829,18 +901,45 @@ def _role_parties(role: str, elements: Iterable[etree._Element]) -> list[Party]:
             best_rank, best = rank, [element]
         elif rank == best_rank:
             best.append(element)
-    parties = []
-    for index, element in enumerate(best, start=1):
-        party = _party(role, element, index)
-        if party is not None:
-            parties.append(party)
+    if len(best) > 1:
+        best = [element for _, element in sorted(enumerate(best), key=_sequence_order)]
+    parties: list[Party] = []
+    seen: set[str] = set()
+    for element in best:
+        read = _party(element)
+        if read is None:
+            continue
+        name, country = read
+        keys = _name_keys(name)
+        if keys & seen:
+            continue
+        seen |= keys
+        parties.append(Party(role=role, seq=len(parties) + 1, name=name, country=country))
     return parties
 
 
-def _party(role: str, element: etree._Element, index: int) -> Party | None:
-    """One applicant or inventor: ``KANG PIL-SIK [KR]`` -> name ``KANG PIL-SIK``, country ``KR``.
+def _sequence_order(item: tuple[int, etree._Element]) -> tuple[int, int]:
+    """Sort key: the ``sequence`` attribute, then the position in the file (no sequence: last)."""
+    index, element = item
+    sequence = (element.get("sequence") or "").strip()
+    return (int(sequence) if sequence.isdigit() else 1 << 30, index)
 
-    A residence country, where given, wins over the bracketed one.
+
+def _name_keys(name: str) -> set[str]:
+    """Comparison keys of a name: case, spaces and punctuation ignored, ``Ä`` read as ``AE`` and as ``A``.
+
+    ``KYLMÄNEN JARI`` and ``KYLMAENEN JARI`` (an epodoc list of one record) share a key.
+    """
+    folded = name.casefold()
+    expanded = folded.translate(_NAME_FOLDS)
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+    return {re.sub(r"[\W_]+", "", key) or key for key in (folded, expanded, stripped)}
+
+
+def _party(element: etree._Element) -> tuple[str, str | None] | None:
+    """Name and country of one applicant or inventor: ``KANG PIL-SIK [KR]`` -> (``KANG PIL-SIK``, ``KR``).
+
+    A residence country, where given, wins over the bracketed one. None when it has no name.
     """
     name = _party_name(element)
     if not name:
@@ -854,8 +953,7 @@ def _party(role: str, element: etree._Element, index: int) -> Party | None:
         for child in element:
             if _LOCAL[child.tag] == "residence":
                 country = (_child_text(child, "country") or "").strip() or country
-    sequence = element.get("sequence", "")
-    return Party(role=role, seq=int(sequence) if sequence.isdigit() else index, name=name, country=country)
+    return name, country
 
 
 def _party_name(element: etree._Element) -> str | None:

@@ -10,6 +10,10 @@ search page of any length is held one item at a time. Records it reads:
 * ``body/items/item`` with ``applicationNumber``/``openNumber``/``registerNumber`` (the
   ``getAdvancedSearch``/``getWordSearch`` item): the same KR record, thinner (applicant names without
   country, no English title, no citations).
+* ``body/items/PatentUtilityInfo`` (``patUtiModInfoSearchSevice``, the applicant search): the same
+  thin KR record under capitalised names (``ApplicationNumber``, ``OpeningNumber``,
+  ``RegistrationNumber``, ``PublicDate``, ``InventionName``, ``Applicant``,
+  ``InternationalpatentclassificationNumber`` …), source format ``kipris-search``.
 * ``body/items/item`` with ``docdbFamilyID`` (``getAppNoPatFamInfoSearch``): one foreign family
   member each, source format ``kipris-family``.
 * ``citationInfoV3`` and ``citingInfo`` items of the citation services: rejected, see below.
@@ -35,6 +39,11 @@ Decisions:
   with publication numbers.
 * An error response (``successYN`` N, or a ``resultCode`` other than 00) is one Reject with the
   result message; an empty result (no items) yields nothing, as no record was dropped.
+* A record is an element with children inside ``items`` (or an ``item`` directly in ``body``). A
+  childless element inside ``items`` (``<TotalSearchCount>1784</TotalSearchCount>``,
+  ``<SearchStartNumber>``, ``<numOfRows>`` …) is paging metadata of the response, carries no
+  patent data and is ignored; only the record tags themselves (``item``, ``PatentUtilityInfo``,
+  ``citationInfoV3``, ``citingInfo``) are taken for records even when empty, and rejected.
 * A field that cannot be read inside a readable record (an unknown country name, a malformed IPC
   symbol or date, a priority whose number does not normalize) becomes its own Reject, located as
   ``item 1 applicant 2 country``, and the Document is still yielded without that value.
@@ -89,8 +98,11 @@ _CITED = re.compile(r"^([A-Z]{2})\s*([0-9A-Z][0-9A-Z/,.\- ]*?)(?:\s+([A-Z]\d?))?
 _BULKY = frozenset({
     "astrtCont", "drawing", "bigDrawing", "abstractInfoArray", "claimInfoArray",
     "legalStatusInfoArray", "imagePathInfo", "agentInfoArray",
+    "Abstract", "DrawingPath", "ThumbnailPath",  # PatentUtilityInfo
 })
 _SEARCH_FIELDS = ("applicationNumber", "openNumber", "registerNumber", "inventionTitle")
+# Tags that name a record even when it comes without children (and is then rejected as empty).
+_RECORD_TAGS = frozenset({"item", "PatentUtilityInfo", "citationInfoV3", "citingInfo"})
 
 
 def parse(stream: BinaryIO, source_file: str) -> Iterator[Document | Reject]:
@@ -182,6 +194,8 @@ class _ResponseReader:
             self.records += 1
             yield from _record(elem, _Context(self.source_file, f"item {self.records}", elem))
             _release(elem, parent)
+        elif parent.tag == "items":  # paging metadata (TotalSearchCount …): no patent data
+            _release(elem, parent)
         return False
 
     def _root_end(self, root: etree._Element) -> Iterator[Reject]:
@@ -195,7 +209,14 @@ class _ResponseReader:
 
 
 def _is_record(elem: etree._Element, parent: etree._Element) -> bool:
-    return parent.tag == "items" or (elem.tag == "item" and parent.tag == "body")
+    """A record: an element with children in ``items`` (or a record tag there), or ``body/item``.
+
+    Childless elements in ``items`` that are not record tags (``TotalSearchCount``,
+    ``SearchStartNumber``, ``numOfRows`` …) are the response's paging metadata, not records.
+    """
+    if parent.tag == "items":
+        return len(elem) > 0 or elem.tag in _RECORD_TAGS
+    return elem.tag == "item" and parent.tag == "body"
 
 
 def _release(elem: etree._Element, parent: etree._Element) -> None:
@@ -249,12 +270,16 @@ class _Context:
 
 def _record(elem: etree._Element, ctx: _Context) -> Iterator[Document | Reject]:
     """Dispatches one record by what it contains."""
-    if elem.tag == "item" and elem.find("biblioSummaryInfoArray") is not None:
+    if len(elem) == 0:
+        yield ctx.reject(f"empty KIPRIS record <{elem.tag}>: no fields at all")
+    elif elem.tag == "item" and elem.find("biblioSummaryInfoArray") is not None:
         yield from _kr_documents(_biblio_record(elem, ctx), ctx, SOURCE_BIBLIO)
     elif elem.tag == "item" and elem.find("docdbFamilyID") is not None:
         yield from _family_member(elem, ctx)
     elif elem.tag == "item" and any(elem.find(tag) is not None for tag in _SEARCH_FIELDS):
         yield from _kr_documents(_search_record(elem, ctx), ctx, SOURCE_SEARCH)
+    elif elem.tag == "PatentUtilityInfo":
+        yield from _kr_documents(_patent_utility_record(elem, ctx), ctx, SOURCE_SEARCH)
     elif elem.tag == "citationInfoV3":
         yield _citation_service_reject(elem, ctx)
     elif elem.tag == "citingInfo":
@@ -262,7 +287,7 @@ def _record(elem: etree._Element, ctx: _Context) -> Iterator[Document | Reject]:
     else:
         yield ctx.reject(
             f"unsupported KIPRIS record <{elem.tag}>: this parser reads bibliographic-detail, "
-            "search, family, citation and citing responses"
+            "search (item and PatentUtilityInfo), family, citation and citing responses"
         )
     yield from ctx.issues
 
@@ -313,6 +338,40 @@ def _search_record(item: etree._Element, ctx: _Context) -> _KrRecord:
     record.parties = [
         Party("applicant", seq, name)
         for seq, name in enumerate((n.strip() for n in names if n.strip()), start=1)
+    ]
+    return record
+
+
+def _patent_utility_record(item: etree._Element, ctx: _Context) -> _KrRecord:
+    """Reads a ``PatentUtilityInfo`` row of the applicant search (``patUtiModInfoSearchSevice``).
+
+    Same fields as a search item under other names: ``OpeningNumber``/``OpeningDate`` (공개),
+    ``RegistrationNumber``, ``PublicNumber``/``PublicDate`` (공고: the registration gazette),
+    ``InventionName``, ``Abstract``, ``Applicant`` and ``InternationalpatentclassificationNumber``
+    (``|``-separated; the pretty-printed file breaks a symbol across lines, ``A61K`` then
+    ``36/45``, which `ipc_symbol` joins).
+    ``RegistrationDate`` (the grant decision, not a publication) and ``RegistrationStatus`` are
+    not used.
+    """
+    record = _KrRecord(
+        application_number=_text(item, "ApplicationNumber"),
+        filing_date=_date_field(item, "ApplicationDate", ctx),
+        open_number=_text(item, "OpeningNumber"),
+        open_date=_date_field(item, "OpeningDate", ctx),
+        register_number=_text(item, "RegistrationNumber"),
+        publication_number=_text(item, "PublicNumber"),
+        publication_date=_date_field(item, "PublicDate", ctx),
+        title=_clean(_text(item, "InventionName")),
+        abstract=_clean(_text(item, "Abstract")),
+    )
+    record.classifications = _ipc_classes(
+        [_text(item, "InternationalpatentclassificationNumber")], ctx,
+        field_name="InternationalpatentclassificationNumber",
+    )
+    names = (_text(item, "Applicant") or "").split("|")
+    record.parties = [
+        Party("applicant", seq, name)
+        for seq, name in enumerate((_clean(n) for n in names if n.strip()), start=1)
     ]
     return record
 
@@ -466,7 +525,9 @@ def _split_doc_id(doc_id: str) -> tuple[str, str, str]:
 # --- fields ------------------------------------------------------------------------------------
 
 
-def _ipc_classes(values: list[str | None], ctx: _Context) -> list[Classification]:
+def _ipc_classes(
+    values: list[str | None], ctx: _Context, field_name: str = "ipcNumber"
+) -> list[Classification]:
     """IPC classes from ``ipcNumber`` values, each possibly ``|``-separated; duplicates dropped."""
     symbols: list[str] = []
     for value in values:
@@ -475,7 +536,7 @@ def _ipc_classes(values: list[str | None], ctx: _Context) -> list[Classification
                 continue
             symbol = ipc_symbol(raw)
             if symbol is None:
-                ctx.field_issue("ipcNumber", "not an IPC symbol", raw)
+                ctx.field_issue(field_name, "not an IPC symbol", raw)
             elif symbol not in symbols:
                 symbols.append(symbol)
     return [Classification("IPC", s) for s in symbols]
