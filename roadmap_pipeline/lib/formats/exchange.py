@@ -44,7 +44,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from typing import BinaryIO
 
 from lxml import etree
@@ -436,6 +435,8 @@ def _xml_reason(exc: etree.XMLSyntaxError) -> str:
 @lru_cache(maxsize=1)
 def _entity_map() -> dict[bytes, bytes]:
     """Named entity -> numeric character references, from the DTD shipped in this package."""
+    from importlib import resources  # imported when first needed: most files have no named entities
+
     with resources.files(__package__).joinpath(DTD_NAME).open("rb") as handle:
         dtd = etree.DTD(handle)
     return {
@@ -592,7 +593,7 @@ def _document(
     doc_id, publication_date = _publication(parts, attrs)
     office, _, rest = doc_id.partition("-")
     number, _, kind = rest.rpartition("-")
-    application_id, filing_date, _ = _resolve(_forms(parts.get("application-reference", [])), _application_id)
+    application_id, filing_date, _ = _resolve_references(parts.get("application-reference", []), _application_id)
     status = attrs.get("status")
     document = Document(
         doc_id=doc_id,
@@ -647,14 +648,40 @@ def _form_rank(form: tuple[str | None, etree._Element]) -> int:
 def _fields(fmt: str | None, document_id: etree._Element) -> dict[str, str]:
     """Country, doc-number, kind and date of a document-id (those it has), and its format as ``@fmt``."""
     fields = {}
+    local, wanted = _LOCAL, _ID_FIELDS
     for child in document_id:
-        tag = _LOCAL[child.tag]
-        if tag in _ID_FIELDS and child.text:
-            fields[tag] = child.text.strip()
+        tag = local[child.tag]
+        if tag in wanted:
+            text = child.text
+            if text:
+                fields[tag] = text.strip()
     if fmt is None:  # an untyped id with a country and a kind is in DOCDB form
         fmt = "docdb" if "country" in fields and "kind" in fields else "original"
     fields["@fmt"] = fmt
     return fields
+
+
+def _resolve_references(
+    references: list[etree._Element], normalize, country: str = "", kind: str | None = None
+) -> tuple[str | None, date | None, dict]:
+    """``_resolve(_forms(references), …)``, with a shortcut for the usual DOCDB shape.
+
+    In DOCDB the first reference is the docdb form, and its first child a dated document-id: as
+    docdb ranks first and sorting is stable, that id is the first form `_forms` gives, and when it
+    normalizes `_resolve` looks no further. Any other case takes the general path.
+    """
+    if references:
+        first = references[0]
+        if first.get("data-format") == "docdb" and len(first):
+            document_id = first[0]
+            if _LOCAL[document_id.tag] == "document-id" and document_id.get("document-id-type") in (None, "docdb"):
+                fields = _fields("docdb", document_id)
+                if "date" in fields and "doc-number" in fields:
+                    when = _date(fields["date"])
+                    normalized = normalize(fields, when, country, kind)
+                    if normalized:
+                        return normalized, when, fields
+    return _resolve(_forms(references), normalize, country, kind)
 
 
 def _resolve(forms, normalize, country: str = "", kind: str | None = None) -> tuple[str | None, date | None, dict]:
@@ -733,7 +760,7 @@ def _publication(parts: dict, attrs) -> tuple[str, date | None]:
     published = _date(attrs.get("date-publ"))
     if doc_id is None or published is None:
         references = parts.get("publication-reference", [])
-        found, when, _ = _resolve(_forms(references), _publication_id, country, kind)
+        found, when, _ = _resolve_references(references, _publication_id, country, kind)
         doc_id, published = doc_id or found, published or when
         if doc_id is None:
             raise _RecordError(_no_publication_number(list(_forms(references)), attrs))
@@ -774,7 +801,7 @@ def _priorities(claims: Iterable[etree._Element]) -> list[Priority]:
 
 def _priority(group: list[etree._Element]) -> Priority | None:
     """One priority from the claims that share a sequence number; its number as written if need be."""
-    priority_id, claimed, best = _resolve(_forms(group), _application_id)
+    priority_id, claimed, best = _resolve_references(group, _application_id)
     priority_id = priority_id or _as_written(best, application=True)
     if not priority_id:
         return None
@@ -795,25 +822,26 @@ def _classifications(parts: dict) -> list[Classification]:
     IPC comes from classifications-ipcr, then from classification-ipc (editions 1-7), whose symbols
     not already given as IPCR are added after the IPCR ones.
     """
-    found: dict[Classification, None] = {}
+    # Keyed by (scheme, symbol): a tuple hashes in C, a frozen dataclass through Python code.
+    found: dict[tuple[str, str], Classification] = {}
     for container in parts.get("patent-classifications", ()):
         for classification in container:
-            symbol = _cpc_symbol(classification)
-            if symbol:
-                found[_classification("CPC", symbol)] = None
+            cpc = _cpc(classification)
+            if cpc is not None:
+                found.setdefault(("CPC", cpc.symbol), cpc)
     for container in parts.get("classifications-ipcr", ()):
         for classification in container:
             text = _child_text(classification, "text")
-            symbol = _ipc_symbol(text) if text else None
-            if symbol:
-                found[_classification("IPC", symbol)] = None
+            ipc = _ipcr_classification(text) if text else None
+            if ipc is not None:
+                found.setdefault(("IPC", ipc.symbol), ipc)
     for container in parts.get("classification-ipc", ()):
         for line in container:
             if _LOCAL[line.tag] in _IPC7_LINES and line.text:
                 symbol = _ipc7_symbol(line.text)
                 if symbol:
-                    found[_classification("IPC", symbol)] = None
-    return list(found)
+                    found.setdefault(("IPC", symbol), _classification("IPC", symbol))
+    return list(found.values())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -822,12 +850,13 @@ def _classification(scheme: str, symbol: str) -> Classification:
     return Classification(scheme=scheme, symbol=symbol)
 
 
-def _cpc_symbol(classification: etree._Element) -> str | None:
-    """``A61K9/1075`` from a CPC patent-classification (DOCDB symbol or OPS parts); None for other schemes."""
+def _cpc(classification: etree._Element) -> Classification | None:
+    """The CPC class of a patent-classification (DOCDB symbol or OPS parts); None for other schemes."""
     scheme = symbol = None
     values = {}
+    local = _LOCAL
     for child in classification:
-        tag = _LOCAL[child.tag]
+        tag = local[child.tag]
         if tag == "classification-scheme":
             scheme = child.get("scheme") or ""
         elif tag == "classification-symbol":
@@ -838,17 +867,25 @@ def _cpc_symbol(classification: etree._Element) -> str | None:
     if not scheme or scheme[:3].upper() != "CPC":
         return None
     if symbol:
-        return _compact(symbol)
+        return _cpc_classification(symbol)
     section, klass, subclass, group, subgroup = (values.get(key) for key in _OPS_PARTS)
     if not (section and klass and subclass and group and subgroup):
         return None
-    return f"{section}{klass}{subclass}{group}/{subgroup}"
+    return _classification("CPC", f"{section}{klass}{subclass}{group}/{subgroup}")
 
 
 @lru_cache(maxsize=1 << 16)
-def _compact(symbol: str) -> str | None:
-    """``F02M41/125`` from ``F02M  41/125       ``."""
-    return "".join(symbol.split()) or None
+def _cpc_classification(symbol: str) -> Classification | None:
+    """The CPC class of a symbol as DOCDB writes it (``F02M  41/125       ``); None when blank."""
+    compact = "".join(symbol.split())
+    return _classification("CPC", compact) if compact else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _ipcr_classification(text: str) -> Classification | None:
+    """The IPC class of an IPCR text (``F02M  41/12        20060101A I…``); None when it holds no symbol."""
+    symbol = _ipc_symbol(text)
+    return _classification("IPC", symbol) if symbol else None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -876,14 +913,17 @@ def _child_text(element: etree._Element, tag: str) -> str | None:
     return None
 
 
+_ROLES = {"applicants": ("applicant", "{*}applicant"), "inventors": ("inventor", "{*}inventor")}
+
+
 def _parties(containers: Iterable[etree._Element]) -> list[Party]:
     """Applicants then inventors, each role in the best data format present (docdb, epodoc, …, original)."""
     parties = []
     for container in containers:
         for group in container:
-            tag = _LOCAL[group.tag]
-            if tag == "applicants" or tag == "inventors":
-                parties += _role_parties(tag[:-1], group.iterchildren("{*}" + tag[:-1]))
+            role = _ROLES.get(_LOCAL[group.tag])
+            if role is not None:
+                parties += _role_parties(role[0], group.iterchildren(role[1]))
     return parties
 
 
@@ -895,14 +935,15 @@ def _role_parties(role: str, elements: Iterable[etree._Element]) -> list[Party]:
     gaps, like the USPTO parser's parties.
     """
     best_rank, best = 99, []
+    ranks = _PARTY_FORMAT_RANK
     for element in elements:
-        rank = _PARTY_FORMAT_RANK.get(element.get("data-format"), 5)
+        rank = ranks.get(element.get("data-format"), 5)
         if rank < best_rank:
             best_rank, best = rank, [element]
         elif rank == best_rank:
             best.append(element)
     if len(best) > 1:
-        best = [element for _, element in sorted(enumerate(best), key=_sequence_order)]
+        best.sort(key=_sequence_number)  # a stable sort: equal (or no) sequences keep the file order
     parties: list[Party] = []
     seen: set[str] = set()
     for element in best:
@@ -918,11 +959,18 @@ def _role_parties(role: str, elements: Iterable[etree._Element]) -> list[Party]:
     return parties
 
 
-def _sequence_order(item: tuple[int, etree._Element]) -> tuple[int, int]:
-    """Sort key: the ``sequence`` attribute, then the position in the file (no sequence: last)."""
-    index, element = item
-    sequence = (element.get("sequence") or "").strip()
-    return (int(sequence) if sequence.isdigit() else 1 << 30, index)
+def _sequence_number(element: etree._Element) -> int:
+    """Sort key: the ``sequence`` attribute (none or not a number: last)."""
+    sequence = element.get("sequence")
+    if sequence is None:
+        return 1 << 30
+    sequence = sequence.strip()
+    return int(sequence) if sequence.isdigit() else 1 << 30
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+# What `_NOT_WORD` removes from an ASCII string: all but a-z, A-Z and 0-9.
+_ASCII_NOT_WORD = bytes(byte for byte in range(128) if not chr(byte).isalnum())
 
 
 def _name_keys(name: str) -> set[str]:
@@ -931,9 +979,11 @@ def _name_keys(name: str) -> set[str]:
     ``KYLMÄNEN JARI`` and ``KYLMAENEN JARI`` (an epodoc list of one record) share a key.
     """
     folded = name.casefold()
+    if folded.isascii():  # the common case in bulk files: one key, no Unicode work (a C-speed delete)
+        return {folded.encode("ascii").translate(None, _ASCII_NOT_WORD).decode("ascii") or folded}
     expanded = folded.translate(_NAME_FOLDS)
     stripped = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
-    return {re.sub(r"[\W_]+", "", key) or key for key in (folded, expanded, stripped)}
+    return {_NOT_WORD.sub("", key) or key for key in (folded, expanded, stripped)}
 
 
 def _party(element: etree._Element) -> tuple[str, str | None] | None:
@@ -941,7 +991,8 @@ def _party(element: etree._Element) -> tuple[str, str | None] | None:
 
     A residence country, where given, wins over the bracketed one. None when it has no name.
     """
-    name = _party_name(element)
+    children = len(element)
+    name = _party_name(element, children)
     if not name:
         return None
     country = None
@@ -949,18 +1000,19 @@ def _party(element: etree._Element) -> tuple[str, str | None] | None:
         match = _NAME_COUNTRY.match(name)
         if match:
             name, country = match.group(1), match.group(2)
-    if len(element) > 1:
+    if children > 1:
         for child in element:
             if _LOCAL[child.tag] == "residence":
                 country = (_child_text(child, "country") or "").strip() or country
     return name, country
 
 
-def _party_name(element: etree._Element) -> str | None:
+def _party_name(element: etree._Element, children: int) -> str | None:
     """The text of ``applicant-name/name`` (or ``inventor-name/name``), whitespace collapsed."""
     text = None
-    if len(element) and len(element[0]):  # DOCDB and OPS: <applicant-name><name>…
-        first = element[0][0]
+    holder = element[0] if children else None
+    if holder is not None and len(holder):  # DOCDB and OPS: <applicant-name><name>…
+        first = holder[0]
         if _LOCAL[first.tag] == "name":
             text = first.text
     if not (text and text.strip()):
@@ -971,19 +1023,22 @@ def _party_name(element: etree._Element) -> str | None:
 def _citations(containers: Iterable[etree._Element]) -> list[Citation]:
     """Cited patent documents as DOCDB publication ids, with category or who cited; deduplicated."""
     found: dict[tuple[str, str | None], None] = {}
+    local = _LOCAL
     for container in containers:
         for citation in container:
             patcits, categories = [], []
             for child in citation:
-                tag = _LOCAL[child.tag]
+                tag = local[child.tag]
                 if tag == "patcit":
                     patcits.append(child)
                 elif tag == "category" and child.text and child.text.strip() not in categories:
                     categories.append(child.text.strip())
-            for patcit in patcits:
-                cited_id = _cited_id(patcit)
-                if cited_id:
-                    found[(cited_id, _category(citation, categories))] = None
+            if patcits:
+                category = _category(citation, categories)
+                for patcit in patcits:
+                    cited_id = _cited_id(patcit)
+                    if cited_id:
+                        found[(cited_id, category)] = None
     return [Citation(cited_id=cited_id, category=category) for cited_id, category in found]
 
 
