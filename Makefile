@@ -16,9 +16,10 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
 	cp dagster.yaml $@
 
-# The main job on the embedded default: seeds the landing zone if it is empty, then ingests every month.
+# The main job on the embedded default: a synthetic corpus is generated only into an empty landing
+# zone (pointed at real dumps, it runs on those), then every month and everything downstream.
 demo: $(BIN)/.installed $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/roadmap seed-samples
+	$(BIN)/roadmap generate --if-empty
 	$(BIN)/roadmap materialize
 
 test: $(BIN)/.installed

@@ -24,6 +24,12 @@ def main(argv: list[str] | None = None) -> int:
         "materialize", help="materialize every month of the landing zone and everything downstream"
     )
     materialize_cmd.add_argument("--month", action="append", help="only this month (YYYY-MM); repeatable")
+    from roadmap_pipeline.demo.synthetic.cli import DESCRIPTION, add_arguments
+
+    add_arguments(commands.add_parser(
+        "generate", help="write a SYNTHETIC five-office corpus and its ground truth into an empty landing zone",
+        description=DESCRIPTION,
+    ))
     commands.add_parser(
         "seed-samples", help="fill an empty landing zone with the real sample files shipped with the tests"
     )
@@ -32,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         return parse_files(args.files)
     if args.command == "seed-samples":
         return seed_samples()
+    if args.command == "generate":
+        from roadmap_pipeline.demo.synthetic import run
+
+        return run(args)
     from roadmap_pipeline.run import materialize_landing_zone
 
     return materialize_landing_zone(months=args.month)

@@ -7,6 +7,7 @@ import sys
 import time
 
 import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from roadmap_pipeline import settings
 from roadmap_pipeline.definitions import defs
@@ -45,13 +46,16 @@ def materialize_landing_zone(months: list[str] | None = None, instance: dg.Dagst
         return 1
     instance = instance or (dg.DagsterInstance.get() if _has_home() else dg.DagsterInstance.ephemeral())
     started = time.monotonic()
-    for number, month in enumerate(months, 1):
-        print(f"[{number}/{len(months)}] raw partitions {month}", flush=True)
+    for number, (first, last) in enumerate(month_ranges(months), 1):
+        print(f"raw partitions {first}..{last}", flush=True)
+        # One run per range of consecutive months (the raw assets' single-run backfill policy).
         result = defs.resolve_job_def("raw_monthly").execute_in_process(
-            partition_key=month, instance=instance, run_config=_RUN_CONFIG, raise_on_error=False
+            instance=instance, run_config=_RUN_CONFIG, raise_on_error=False,
+            tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last},
         )
         if not result.success:
-            print(f"raw ingestion of {month} failed; see the run {result.run_id} in the Dagster UI", file=sys.stderr)
+            print(f"raw ingestion of {first}..{last} failed; see the run {result.run_id} in the Dagster UI",
+                  file=sys.stderr)
             return 1
     print("downstream assets", flush=True)
     result = defs.resolve_job_def("downstream_refresh").execute_in_process(
@@ -63,6 +67,22 @@ def materialize_landing_zone(months: list[str] | None = None, instance: dg.Dagst
     print(f"done in {time.monotonic() - started:.1f} s\n")
     print(summary_text())
     return 0
+
+
+def month_ranges(months: list[str]) -> list[tuple[str, str]]:
+    """Consecutive runs of `months` (sorted YYYY-MM) as (first, last) pairs."""
+    ranges: list[list[str]] = []
+    for month in sorted(months):
+        if ranges and _next_month(ranges[-1][1]) == month:
+            ranges[-1][1] = month
+        else:
+            ranges.append([month, month])
+    return [(first, last) for first, last in ranges]
+
+
+def _next_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:])
+    return f"{year + number // 12}-{number % 12 + 1:02d}"
 
 
 def summary_text() -> str:

@@ -9,9 +9,12 @@ from roadmap_pipeline.defs.raw.assets import ensure_schema
 from roadmap_pipeline.lib.warehouse import run_sql
 
 
+FORMATS = {"kipo": "kipris-biblio", "epo": "docdb", "uspto": "uspto-grant-v4.5"}
+
+
 def _doc(conn, source, month, rec, doc_id, **values):
     row = {"source": source, "partition_month": month, "rec": rec, "source_file": f"{source}.xml",
-           "doc_id": doc_id, "office": doc_id[:2], **values}
+           "doc_id": doc_id, "office": doc_id[:2], "source_format": FORMATS[source], **values}
     columns = ", ".join(row)
     conn.execute(f"INSERT INTO raw.{source}_documents ({columns}) VALUES ({', '.join('?' * len(row))})",
                  list(row.values()))
@@ -42,6 +45,11 @@ def conn():
     _doc(conn, "epo", "2022-07", 6, "WO-2022119244-A1", title="pct", title_lang="en")
     _doc(conn, "epo", "2022-07", 7, "EP-4210193-A1", title="to delete", title_lang="en")
     _doc(conn, "epo", "2022-08", 1, "EP-4210193-A1", title="to delete", title_lang="en", status="D")
+    # A JP publication delivered to the KR folder as DOCDB next to nothing else, and a KR one that
+    # arrives twice in the same folder: KIPRIS and DOCDB records of one dump are both kept.
+    _doc(conn, "kipo", "2022-09", 0, "KR-20220099999-A", title="KIPRIS 제목", title_lang="ko")
+    _doc(conn, "kipo", "2022-09", 1, "KR-20220099999-A", title="DOCDB TITLE", title_lang="en",
+         title_en="DOCDB TITLE", docdb_family_id="12345", source_format="docdb")
     run_sql(conn, "core_documents")
     return conn
 
@@ -49,12 +57,15 @@ def conn():
 def test_one_row_per_publication_merging_sources(conn):
     rows = conn.sql("SELECT doc_id, title, title_lang, title_en, docdb_family_id, sources FROM core.documents"
                     " ORDER BY doc_id").fetchall()
-    assert [r[0] for r in rows] == ["KR-20220079145-A", "US-2022181889-A1"]
+    assert [r[0] for r in rows] == ["KR-20220079145-A", "KR-20220099999-A", "US-2022181889-A1"]
     kr = rows[0]
     assert kr[1] == "복수의 배터리들을 충전하는 방법" and kr[2] == "ko"  # the office's language wins
     assert kr[3] == "METHOD TO CHARGE A PLURALITY OF BATTERIES"  # native source ranks first for English too
     assert kr[4] == "81849288"  # family id only DOCDB knows
-    assert kr[5] == ["epo", "kipo"]
+    assert kr[5] == ["docdb", "kipris"]
+    same_folder = rows[1]
+    assert same_folder[1:5] == ("KIPRIS 제목", "ko", "DOCDB TITLE", "12345")
+    assert same_folder[5] == ["docdb", "kipris"]
 
 
 def test_newest_delivery_wins_and_deletes_withdraw(conn):
@@ -64,7 +75,7 @@ def test_newest_delivery_wins_and_deletes_withdraw(conn):
 
 def test_priority_set_comes_from_one_source(conn):
     ids = conn.sql("SELECT priority_id, source FROM core.document_priorities ORDER BY seq").fetchall()
-    assert ids == [("KR-20200168607", "epo"), ("KR-20190000001", "epo")]
+    assert ids == [("KR-20200168607", "docdb"), ("KR-20190000001", "docdb")]
 
 
 def test_rerun_gives_the_same_tables(conn):

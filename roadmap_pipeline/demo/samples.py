@@ -1,4 +1,4 @@
-"""A landing zone made of the real sample files shipped with the tests (until a demo corpus exists).
+"""A landing zone made of the real sample files shipped with the tests (`roadmap seed-samples`).
 
 They are real office data: USPTO bulk XML (grants and applications, plain and zipped), EPO DOCDB and
 OPS exchange documents, KIPRIS Plus responses, and files of formats we recognise but do not read

@@ -52,6 +52,18 @@ class StageSummary:
     reject_reasons: Counter = field(default_factory=Counter)
     preview: list[dict] = field(default_factory=list)
 
+    @classmethod
+    def combine(cls, summaries) -> "StageSummary":
+        """One summary for several partitions (the preview keeps the first ten documents)."""
+        total = cls()
+        for s in summaries:
+            for name in ("files", "documents", "in_scope", "out_of_scope", "rejected", "skipped"):
+                setattr(total, name, getattr(total, name) + getattr(s, name))
+            for name in ("by_format", "by_office", "reject_reasons"):
+                getattr(total, name).update(getattr(s, name))
+            total.preview.extend(s.preview[: 10 - len(total.preview)])
+        return total
+
     @property
     def reject_rate(self) -> float:
         """Rejected records over all records read (documents + rejected); 0 when nothing was read."""
@@ -60,19 +72,31 @@ class StageSummary:
 
 
 class PartitionStager:
-    """Collects records of one partition and writes them as Parquet parts of bounded size."""
+    """Collects the records of one source's partitions (months) as Parquet parts of bounded size.
 
-    def __init__(self, out_dir: Path, source: str, month: str, in_scope: Iterable[str], batch_size: int = 20_000):
+    Call `begin_month` before the records of each month; every row carries its month, and each
+    month has its own summary (record numbers `rec` count within a month).
+    """
+
+    def __init__(self, out_dir: Path, source: str, in_scope: Iterable[str], batch_size: int = 20_000):
         self.out_dir = out_dir
-        self.source, self.month = source, month
+        self.source = source
         self.in_scope = set(in_scope)
         self.batch_size = batch_size
+        self.summaries: dict[str, StageSummary] = {}
+        self.month = ""
         self.summary = StageSummary()
         self._rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
         self._parts = 0
         shutil.rmtree(out_dir, ignore_errors=True)
         for name in SCHEMAS:
             (out_dir / name).mkdir(parents=True)
+
+    def begin_month(self, month: str) -> StageSummary:
+        """Start staging the records of `month`; returns that month's summary."""
+        self.month = month
+        self.summary = self.summaries[month] = StageSummary()
+        return self.summary
 
     def add(self, record: Document | Reject) -> None:
         """Stage one parsed record."""
@@ -86,7 +110,15 @@ class PartitionStager:
     def close(self) -> dict[str, str]:
         """Flush the rest (at least one part per table, possibly empty); return each table's glob."""
         self.flush(force=True)
+        return self.globs()
+
+    def globs(self) -> dict[str, str]:
+        """Each table's Parquet parts, as a glob for `read_parquet`."""
         return {name: str(self.out_dir / name / "*.parquet") for name in SCHEMAS}
+
+    def discard(self) -> None:
+        """Remove the staged Parquet once the warehouse holds it."""
+        shutil.rmtree(self.out_dir, ignore_errors=True)
 
     def flush(self, force: bool = False) -> None:
         if not force and not any(self._rows.values()):

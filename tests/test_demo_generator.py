@@ -1,0 +1,417 @@
+"""The synthetic demo corpus: it parses back into the planted records, deterministically, and the
+planted dynamics (growth, Korean strength, emerging keywords, lexical noise, citations) show in it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+
+from roadmap_pipeline.demo.synthetic import (
+    GROUND_TRUTH,
+    LandingZoneNotEmpty,
+    generate_corpus,
+    main,
+    read_header,
+)
+from roadmap_pipeline.demo.synthetic.families import Claim, Sampler, build_family
+from roadmap_pipeline.demo.synthetic.topics import BY_KEY
+from roadmap_pipeline.lib.formats.reader import read_file
+from roadmap_pipeline.lib.numbers import application_id, publication_id
+from roadmap_pipeline.lib.records import Document, Reject
+
+TAXONOMY = Path(__file__).resolve().parent.parent / "data" / "taxonomy" / "manufacturing_ai.yaml"
+CORPUS_DOCUMENTS = 2500
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("synthetic")
+    generate_corpus(root, CORPUS_DOCUMENTS, seed=7)
+    return root
+
+
+@pytest.fixture(scope="module")
+def truth(corpus) -> dict:
+    return json.loads((corpus / GROUND_TRUTH).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def parsed(corpus) -> tuple[list[tuple[str, Document]], list[Reject]]:
+    """Every record of every landing-zone file, read by the project's own reader."""
+    documents, rejects = [], []
+    for path in sorted(corpus.rglob("*")):
+        if path.is_file() and path.name != GROUND_TRUTH:
+            relative = path.relative_to(corpus).as_posix()
+            for record in read_file(path, relative):
+                if isinstance(record, Document):
+                    documents.append((relative, record))
+                else:
+                    rejects.append(record)
+    return documents, rejects
+
+
+@pytest.fixture(scope="module")
+def truth_documents(truth) -> dict[str, tuple[dict, dict]]:
+    return {d["doc_id"]: (family, d) for family in truth["families"] for d in family["documents"]}
+
+
+# ------------------------------------------------------------------------------------- round trip
+
+
+def test_every_file_parses_without_error(parsed):
+    _, rejects = parsed
+    errors = [r for r in rejects if r.severity == "error"]
+    assert errors == []
+    # What is skipped is only the USPTO zips' list and report members, as in the real ipgb zip.
+    assert {re.sub(r"^ipgb\d{8}", "", r.source_file.rsplit("!", 1)[-1]) for r in rejects} <= {"lst.txt", "rpt.html"}
+
+
+def test_every_document_arrives_from_each_of_its_sources(parsed, truth_documents):
+    documents, _ = parsed
+    seen = Counter((doc.doc_id, relative) for relative, doc in documents)
+    expected = Counter((doc_id, path) for doc_id, (_, d) in truth_documents.items() for path in d["files"])
+    assert seen == expected
+    sources = Counter(source for _, d in truth_documents.values() for source in d["sources"])
+    assert sources["kipris-biblio"] > 0 and sources["kipris-search"] > 0  # KR twice: DOCDB and KIPRIS
+
+
+def _source(doc: Document) -> str:
+    if doc.source_format.startswith("uspto"):
+        return "uspto"
+    return doc.source_format
+
+
+def _expected_priorities(truth_doc: dict, source: str) -> dict[str, tuple]:
+    """Priority id -> (date, active, linkage) as each source gives them."""
+    claims = {pid: (day, active, linkage) for pid, day, active, linkage in truth_doc["priorities"]}
+    if source == "kipris-search":
+        return {}  # search items carry no priority data
+    if source == "kipris-biblio":
+        # Paris claims without flags, the PCT link inactive; a first filing claims nothing.
+        return {pid: (day, False if linkage == "W" else None, "W" if linkage == "W" else None)
+                for pid, (day, active, linkage) in claims.items() if pid != truth_doc["application_id"]}
+    return claims
+
+
+def test_documents_parse_back_into_the_planted_records(parsed, truth_documents):
+    documents, _ = parsed
+    for relative, doc in documents:
+        family, expected = truth_documents[doc.doc_id]
+        source = _source(doc)
+        where = f"{doc.doc_id} from {relative} ({source})"
+        assert doc.publication_date.isoformat() == expected["publication_date"], where
+        assert doc.application_id == expected["application_id"], where
+        assert doc.filing_date.isoformat() == expected["filing_date"], where
+        assert doc.docdb_family_id == (expected["docdb_family_id"] if source == "docdb" else None), where
+        priorities = {p.priority_id: (p.priority_date.isoformat(), p.active, p.linkage_type) for p in doc.priorities}
+        assert priorities == _expected_priorities(expected, source), where
+        if source.startswith("kipris"):
+            assert (doc.title, doc.abstract) == (family["title_ko"], family["abstract_ko"]), where
+        else:
+            assert doc.title.casefold() == expected["title"].casefold(), where
+            assert doc.title_en.casefold() == family["title_en"].casefold(), where
+            assert doc.abstract_en == family["abstract_en"], where
+        ipc = {c.symbol for c in doc.classifications if c.scheme == "IPC"}
+        cpc = {c.symbol for c in doc.classifications if c.scheme == "CPC"}
+        assert ipc == set(family["ipc"]), where
+        has_cpc = source == "docdb" or (source == "uspto" and doc.publication_date.year >= 2013)
+        assert cpc == (set(family["cpc"]) if has_cpc else set()), where
+        applicants = [p for p in doc.parties if p.role == "applicant"]
+        assert [p.country for p in applicants if p.country] in ([], [a["country"] for a in family["applicants"]]), where
+        assert len(applicants) == len(family["applicants"]), where
+        if source != "kipris-search":
+            cited = {c.cited_id for c in doc.citations}
+            wanted = set(expected["cites"]) if source != "kipris-biblio" or doc.kind == "B1" else set()
+            assert cited == wanted, where
+
+
+def test_the_corpus_exercises_every_filing_route_and_notation(parsed):
+    documents, _ = parsed
+    seen = Counter()
+    for relative, doc in documents:
+        source = _source(doc)
+        kinds = {p.priority_id.rsplit("-", 1)[-1] for p in doc.priorities if p.priority_id.count("-") == 2}
+        seen[f"{source} provisional"] += "P" in kinds
+        seen[f"{source} pct"] += "W" in kinds
+        seen[f"{source} foreign priority"] += any(p.priority_id[:2] != doc.office for p in doc.priorities)
+        seen[f"{source} {doc.source_format}"] += 1
+        seen[f"{relative[:2]} {doc.office}"] += 1
+    for wanted in ("uspto provisional", "uspto pct", "uspto foreign priority", "docdb pct", "docdb foreign priority",
+                   "kipris-biblio pct", "kipris-biblio foreign priority", "uspto uspto-grant-v4.2",
+                   "uspto uspto-application-v4.4", "EP WO", "EP DE"):
+        assert seen[wanted] > 0, wanted
+    # KR applications registered before their 18-month publication: B1 without an A.
+    registered = {doc.application_id for _, doc in documents if doc.office == "KR" and doc.kind == "B1"}
+    opened = {doc.application_id for _, doc in documents if doc.office == "KR" and doc.kind == "A"}
+    assert registered - opened
+
+
+def test_first_filings_carry_the_family_priority_and_the_pct_links_are_w(truth):
+    for family in truth["families"]:
+        for document in family["documents"]:
+            active = {pid for pid, _, flag, _ in document["priorities"] if flag}
+            assert active == set(family["priority_ids"]), document["doc_id"]
+            pct = [pid for pid, _, flag, linkage in document["priorities"] if linkage == "W"]
+            assert pct == ([family["pct"]] if document["route"] == "pct" else [])
+
+
+def test_family_ids_are_on_some_docdb_documents_only(truth_documents):
+    docdb = [d for _, d in truth_documents.values() if "docdb" in d["sources"]]
+    with_id = sum(1 for d in docdb if d["docdb_family_id"])
+    assert 0.8 * len(docdb) < with_id < len(docdb)
+    assert all(d["docdb_family_id"] is None for _, d in truth_documents.values() if "docdb" not in d["sources"])
+
+
+def test_every_notation_of_every_number_normalizes_to_one_id():
+    """DOCDB docdb/epodoc/original, USPTO and KIPRIS notations of the same numbers agree."""
+    sampler = Sampler(11)
+    checked = Counter()
+    for index in range(400):
+        family = build_family(index, sampler)
+        if family is None:
+            continue
+        for publication in family.publications:
+            number = publication.number
+            forms = [(number.country, number.number, "docdb"), ("", number.epodoc, "epodoc")]
+            if number.original:
+                forms.append((number.country, number.original, "original"))
+            for country, text, fmt in forms:
+                assert publication_id(country, text, number.kind, fmt) == number.id, (text, fmt)
+            for claim in publication.claims + (Claim(publication.application, True),):
+                app = claim.number
+                country = "WO" if app.kind == "W" else app.country
+                kind = app.kind if app.kind != "A" else None
+                for text, fmt in ((app.number, "docdb"), (app.epodoc, "epodoc"), (app.original, "original"),
+                                  (app.native, "uspto"), (app.original, "kipris")):
+                    given = app.country if fmt == "docdb" else country
+                    written_kind = app.kind if fmt == "docdb" else kind
+                    assert application_id(given, text, written_kind, app.filed, fmt) == app.id, (text, fmt)
+                    checked[app.country] += 1
+    assert set(checked) >= {"KR", "US", "JP", "CN", "EP"}
+
+
+# ------------------------------------------------------------------------------------- determinism
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_same_seed_gives_identical_bytes(tmp_path):
+    first, second, other = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    generate_corpus(first, 400, seed=3)
+    generate_corpus(second, 400, seed=3)
+    generate_corpus(other, 400, seed=4)
+    assert _digest(first) == _digest(second)
+    assert _digest(first) != _digest(other)
+    assert any(name.endswith(".zip") for name in _digest(first))
+
+
+def test_a_small_corpus_is_a_prefix_of_a_larger_one(tmp_path):
+    small = json.loads(generate_corpus(tmp_path / "s", 300, seed=5).read_text(encoding="utf-8"))
+    large = json.loads(generate_corpus(tmp_path / "l", 600, seed=5).read_text(encoding="utf-8"))
+    assert small["families"] == large["families"][: len(small["families"])]
+
+
+def test_refuses_a_landing_zone_that_holds_files(tmp_path):
+    (tmp_path / "KR").mkdir()
+    (tmp_path / "KR" / "real.xml").write_text("<x/>")
+    with pytest.raises(LandingZoneNotEmpty):
+        generate_corpus(tmp_path, 50)
+    assert main(["--out", str(tmp_path), "--documents", "50", "--if-empty"]) == 0
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["KR", "real.xml"]
+
+
+def test_command_line_says_synthetic(tmp_path, capsys):
+    assert main(["--out", str(tmp_path / "z"), "--documents", "80", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "SYNTHETIC" in out and (tmp_path / "z" / GROUND_TRUTH).is_file()
+    truth = json.loads((tmp_path / "z" / GROUND_TRUTH).read_text(encoding="utf-8"))
+    assert truth["synthetic"] is True and truth["summary"]["documents"] >= 80
+    assert read_header(tmp_path / "z")["notice"] == truth["notice"]
+    assert read_header(tmp_path) is None
+    sample = next((tmp_path / "z").rglob("DOCDB-*.xml")).read_text(encoding="utf-8")
+    assert "SYNTHETIC DATA" in sample[:400]
+
+
+# ------------------------------------------------------------------------------------- planted truth
+
+
+def test_vocabulary_covers_the_taxonomy():
+    taxonomy = yaml.safe_load(TAXONOMY.read_text(encoding="utf-8"))
+    subclasses = [s for c in taxonomy["categories"] for s in c["subclasses"]]
+    assert len(taxonomy["categories"]) == 5 and len(subclasses) == 12
+    assert {s["key"] for s in subclasses} == set(BY_KEY)
+    for subclass in subclasses:
+        assert subclass["key"].split(".")[0] in {c["key"] for c in taxonomy["categories"]}
+        assert subclass["name_ko"] and subclass["name_en"] and subclass["description"] and subclass["query"]
+
+
+def _families_as_parsed(parsed, truth) -> dict[str, dict]:
+    """Per family, from the parsed documents: earliest priority (year, country) and IP5 offices."""
+    documents, _ = parsed
+    family_of = {d["doc_id"]: f["family"] for f in truth["families"] for d in f["documents"]}
+    seen: dict[str, dict] = defaultdict(lambda: {"earliest": None, "offices": set()})
+    for _, doc in documents:
+        entry = seen[family_of[doc.doc_id]]
+        claims = [(p.priority_date, p.priority_id[:2]) for p in doc.priorities if p.priority_date]
+        for claim in claims or [(doc.filing_date, doc.office)]:
+            if entry["earliest"] is None or claim < entry["earliest"]:
+                entry["earliest"] = claim
+        if doc.office in ("KR", "US", "JP", "CN", "EP"):
+            entry["offices"].add(doc.office)
+    return seen
+
+
+def test_planted_growth_shows_in_the_priority_years(parsed, truth):
+    families = _families_as_parsed(parsed, truth)
+    labels = {k: v["growth_label"] for k, v in truth["planted"]["subclasses"].items()}
+    windows = defaultdict(Counter)
+    for family in truth["families"]:
+        year = families[family["family"]]["earliest"][0].year
+        window = "recent" if 2019 <= year <= 2021 else "past" if 2009 <= year <= 2011 else None
+        for subclass in family["subclasses"]:
+            if window:
+                windows[labels[subclass]][window] += 1
+    assert windows["fast"]["recent"] > 3 * windows["fast"]["past"]
+    flat = windows["flat"] + windows["shrinking"]
+    assert flat["recent"] < 1.5 * flat["past"]
+
+
+def test_planted_korean_strength_shows_in_first_filings_and_family_size(parsed, truth):
+    families = _families_as_parsed(parsed, truth)
+    strength = {k: v["korea"] for k, v in truth["planted"]["subclasses"].items()}
+    share, size = defaultdict(Counter), defaultdict(list)
+    for family in truth["families"]:
+        if family["noise"]:
+            continue
+        label = strength[family["subclasses"][0]]
+        seen = families[family["family"]]
+        korean = seen["earliest"][1] == "KR"
+        share[label][korean] += 1
+        if korean:
+            size[label].append(len(seen["offices"]))
+    ratio = {label: counts[True] / sum(counts.values()) for label, counts in share.items()}
+    assert ratio["strong"] > 2 * ratio["weak"]
+    assert sum(size["strong"]) / len(size["strong"]) > 1.2 * sum(size["weak"]) / len(size["weak"])
+
+
+def test_emerging_keywords_rise(parsed, truth):
+    documents, _ = parsed
+    keywords = {k: v["keywords"] for k, v in truth["planted"]["emerging"].items()}
+    subclass_of = {d["doc_id"]: f["subclasses"] for f in truth["families"] for d in f["documents"]}
+    rate = defaultdict(Counter)
+    for _, doc in documents:
+        if not doc.abstract_en or doc.source_format != "docdb":
+            continue
+        for subclass in subclass_of[doc.doc_id]:
+            if subclass in keywords:
+                year = doc.publication_date.year
+                period = "late" if year >= 2023 else "early" if year <= 2019 else None
+                if period:
+                    rate[period]["documents"] += 1
+                    rate[period]["hits"] += any(k in doc.abstract_en for k in keywords[subclass])
+    late, early = rate["late"], rate["early"]
+    assert late["hits"] / late["documents"] > 2 * early["hits"] / max(1, early["documents"])
+
+
+def test_forward_citations_point_inside_the_corpus(parsed, truth):
+    documents, _ = parsed
+    ids = {doc.doc_id for _, doc in documents}
+    inside = [c.cited_id for _, doc in documents for c in doc.citations if c.cited_id in ids]
+    assert len(inside) > 0.2 * len(truth["families"])
+    cited = Counter(key for f in truth["families"] for key in f["cites"])
+    assert len(cited) > 0.1 * len(truth["families"])
+
+
+# A small evaluator of the taxonomy's search expressions (the subset the YAML uses), to check that
+# every family is a lexical candidate of its subclasses, noise included.
+_TOKEN = re.compile(r'\s*(\(|\)|"[^"]*"|[A-Z]{2,3}:[^\s()]+|[^\s()"]+)')
+
+
+def _match_term(term: str, words: list[str], text: str) -> bool:
+    if re.search(r"[가-힣]", term):
+        return term.replace(" ", "") in text.replace(" ", "")
+    parts = term.lower().split()
+    for start in range(len(words) - len(parts) + 1):
+        ok = True
+        for offset, part in enumerate(parts):
+            word = words[start + offset]
+            if not (word.startswith(part[:-1]) if part.endswith("*") else word == part):
+                ok = False
+                break
+        if ok:
+            return True
+    return False
+
+
+def _evaluate(query: str, family: dict) -> bool:
+    tokens = _TOKEN.findall(" ".join(query.split()))
+    text = " ".join([family["title_en"], family["abstract_en"], family["title_ko"], family["abstract_ko"]])
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    position = 0
+
+    def peek():
+        return tokens[position] if position < len(tokens) else None
+
+    def take():
+        nonlocal position
+        position += 1
+        return tokens[position - 1]
+
+    def primary():
+        token = take()
+        if token == "(":
+            value = disjunction()
+            assert take() == ")"
+            return value
+        if token.startswith("CPC:"):
+            prefix = token[4:].rstrip("*")
+            return any(symbol.startswith(prefix) for symbol in family["cpc"])
+        if token.startswith("PY:"):
+            low, high = token[3:].split("..")
+            return int(low) <= family["priority_year"] <= int(high)
+        return _match_term(token.strip('"'), words, text)
+
+    def unary():
+        if peek() == "NOT":
+            take()
+            return not unary()
+        return primary()
+
+    def conjunction():
+        value = unary()
+        while peek() not in (None, ")", "OR"):
+            if peek() == "AND":
+                take()
+            value = unary() and value
+        return value
+
+    def disjunction():
+        value = conjunction()
+        while peek() == "OR":
+            take()
+            value = conjunction() or value
+        return value
+
+    result = disjunction()
+    assert position == len(tokens), query
+    return result
+
+
+def test_every_family_hits_its_subclass_queries_and_noise_hits_lexically(truth):
+    taxonomy = yaml.safe_load(TAXONOMY.read_text(encoding="utf-8"))
+    queries = {s["key"]: s["query"] for c in taxonomy["categories"] for s in c["subclasses"]}
+    noise = 0
+    for family in truth["families"]:
+        for subclass in family["query_hits"]:
+            assert _evaluate(queries[subclass], family), (family["family"], subclass, family["title_en"])
+        noise += family["noise"]
+    assert 0.08 * len(truth["families"]) < noise < 0.25 * len(truth["families"])
