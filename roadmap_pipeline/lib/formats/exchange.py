@@ -24,10 +24,11 @@ order, names deduplicated (OPS's epodoc lists may hold one person twice, as ``KY
 comparable across sources (the source's ``sequence`` has gaps where variants were dropped).
 
 DOCDB bulk files and fragments are cut into records on the bytes (``<exch:exchange-document`` …
-``</exch:exchange-document>``), and each record is parsed on its own inside a small synthetic root.
-Memory is bounded by one record, a malformed record costs only itself (a streaming parser stops at
-the first error, and with ``recover`` it garbles the records around it), and the bytes are scanned
-at C speed. Named entities are replaced by character references taken from the DTD shipped in this
+``</exch:exchange-document>``), and the records are parsed inside a small synthetic root, a batch of
+consecutive ones (up to 32 or 256 KB) at a time, and one by one when a batch does not parse. Memory
+is bounded by one batch, a malformed record costs only itself (a streaming parser stops at the
+first error, and with ``recover`` it garbles the records around it), and the bytes are scanned at
+C speed. Named entities are replaced by character references taken from the DTD shipped in this
 package before parsing: nothing is fetched, and fragments, which carry entities without a DOCTYPE,
 are read the same way. OPS responses are small and nested (a family member may embed a biblio
 record): they go through ``lxml.etree.iterparse``.
@@ -317,6 +318,7 @@ class _RecordParser:
             declarations = b" " + name + b'="' + EXCH_NS.encode() + b'"'
         self._open = b"<_" + declarations + b">"
         self._close = b"</_>"
+        self._prefix = prefix[:-1].decode("ascii") if prefix else None
 
     def element(self, record: bytes) -> etree._Element:
         """The record's exchange-document element.
@@ -324,9 +326,34 @@ class _RecordParser:
         Raises:
             etree.XMLSyntaxError: when the record is not well-formed (or not decodable).
         """
-        if b"&" in record:
-            record = _resolve_entities(record)
-        return etree.fromstring(self._open + record + self._close, self._parser)[0]
+        return self._root([record])[0]
+
+    def elements(self, records: list[bytes]) -> list[etree._Element] | None:
+        """The elements of consecutive records parsed in one go; None when that fails.
+
+        Parsing a batch spares lxml's per-call setup. It is taken only when it gives one
+        exchange-document per record: the splitter cuts each record before the next one's start
+        tag and at its first end tag, so the children then span exactly the records, as each
+        record parsed alone would. Otherwise (a malformed record, a comment running into the
+        next record) the caller parses the records one by one, so that a bad one loses only itself.
+        """
+        try:
+            root = self._root(records)
+        except etree.XMLSyntaxError:
+            return None
+        children = list(root)
+        if len(children) != len(records) or any(
+            _LOCAL[child.tag] != "exchange-document" or child.prefix != self._prefix for child in children
+        ):
+            return None
+        return children
+
+    def _root(self, records: list[bytes]) -> etree._Element:
+        parts = [self._open]
+        for record in records:
+            parts.append(_resolve_entities(record) if b"&" in record else record)
+        parts.append(self._close)
+        return etree.fromstring(b"".join(parts), self._parser)
 
 
 def _root_start_tag(prolog: bytes) -> bytes:
@@ -343,33 +370,73 @@ def _parse_docdb(
     """Documents and rejects of a DOCDB bulk file or of a file of fragments."""
     parser = _RecordParser(b"", prefix, has_root=False)
     count = 0
+    batch = _Batch()
     for kind, offset, data in _Splitter(head, stream, prefix):
         if kind == "record":
             count += 1
-            yield _docdb_record(parser, data, source_file, count, offset)
-        elif kind == "prolog":
+            if batch.add(data, count, offset):
+                yield from batch.flush(parser, source_file)
+            continue
+        if kind == "prolog":
             parser = _RecordParser(data, prefix, has_root)
+        if kind in ("prolog", "gap", "epilog"):
             reject = _check_between(data, kind, prefix, has_root, source_file, count, offset)
-            if reject is not None:
-                yield reject
-        elif kind in ("gap", "epilog"):
-            reject = _check_between(data, kind, prefix, has_root, source_file, count, offset)
-            if reject is not None:
-                yield reject
         else:
             count += 1
-            yield _broken_record(kind, data, source_file, count, offset)
+            reject = _broken_record(kind, data, source_file, count, offset)
+        if reject is not None:
+            if batch.records:  # the records before it come first
+                yield from batch.flush(parser, source_file)
+            yield reject
+    yield from batch.flush(parser, source_file)
     if count == 0:
         yield Reject(source_file, "file", "no exchange-document record found", _excerpt(head))
 
 
+class _Batch:
+    """Consecutive records parsed together (see `_RecordParser.elements`): up to 32 or 256 KB."""
+
+    RECORDS = 32
+    BYTES = 256 << 10
+
+    def __init__(self):
+        self.records: list[tuple[bytes, int, int]] = []  # (data, count, offset)
+        self._size = 0
+
+    def add(self, data: bytes, count: int, offset: int) -> bool:
+        """Add a record; True when the batch is full."""
+        self.records.append((data, count, offset))
+        self._size += len(data)
+        return len(self.records) >= self.RECORDS or self._size >= self.BYTES
+
+    def flush(self, parser: _RecordParser, source_file: str) -> Iterator[Document | Reject]:
+        """The Documents and Rejects of the records held, in order; empties the batch."""
+        records, self.records, self._size = self.records, [], 0
+        if not records:
+            return
+        elements = parser.elements([data for data, _, _ in records]) if len(records) > 1 else None
+        if elements is None:
+            for data, count, offset in records:
+                yield _docdb_record(parser, data, source_file, count, offset)
+        else:
+            for element, (data, count, offset) in zip(elements, records):
+                yield _docdb_document(element, data, source_file, count, offset)
+
+
 def _docdb_record(parser: _RecordParser, data: bytes, source_file: str, count: int, offset: int) -> Document | Reject:
     """The Document of one record's bytes, or its Reject."""
-    locator = f"doc {count}"
     try:
         element = parser.element(data)
     except etree.XMLSyntaxError as exc:
-        return Reject(source_file, _reject_locator(locator, data, offset), _xml_reason(exc), _excerpt(data))
+        return Reject(source_file, _reject_locator(f"doc {count}", data, offset), _xml_reason(exc), _excerpt(data))
+    return _docdb_document(element, data, source_file, count, offset)
+
+
+def _docdb_document(
+    element: etree._Element, data: bytes, source_file: str, count: int, offset: int
+) -> Document | Reject:
+    """The Document of one parsed record, or its Reject."""
+    locator = f"doc {count}"
     try:
         return _document(element, "docdb", locator)
     except _RecordError as exc:
@@ -955,8 +1022,14 @@ def _role_parties(role: str, elements: Iterable[etree._Element]) -> list[Party]:
         if keys & seen:
             continue
         seen |= keys
-        parties.append(Party(role=role, seq=len(parties) + 1, name=name, country=country))
+        parties.append(_party_record(role, len(parties) + 1, name, country))
     return parties
+
+
+@lru_cache(maxsize=1 << 16)
+def _party_record(role: str, seq: int, name: str, country: str | None) -> Party:
+    """Parties are immutable and recur (applicants, inventors of a family): one instance each."""
+    return Party(role=role, seq=seq, name=name, country=country)
 
 
 def _sequence_number(element: etree._Element) -> int:
@@ -973,17 +1046,18 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _ASCII_NOT_WORD = bytes(byte for byte in range(128) if not chr(byte).isalnum())
 
 
-def _name_keys(name: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _name_keys(name: str) -> frozenset[str]:
     """Comparison keys of a name: case, spaces and punctuation ignored, ``Ä`` read as ``AE`` and as ``A``.
 
     ``KYLMÄNEN JARI`` and ``KYLMAENEN JARI`` (an epodoc list of one record) share a key.
     """
     folded = name.casefold()
     if folded.isascii():  # the common case in bulk files: one key, no Unicode work (a C-speed delete)
-        return {folded.encode("ascii").translate(None, _ASCII_NOT_WORD).decode("ascii") or folded}
+        return frozenset((folded.encode("ascii").translate(None, _ASCII_NOT_WORD).decode("ascii") or folded,))
     expanded = folded.translate(_NAME_FOLDS)
     stripped = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
-    return {_NOT_WORD.sub("", key) or key for key in (folded, expanded, stripped)}
+    return frozenset(_NOT_WORD.sub("", key) or key for key in (folded, expanded, stripped))
 
 
 def _party(element: etree._Element) -> tuple[str, str | None] | None:
@@ -1039,7 +1113,13 @@ def _citations(containers: Iterable[etree._Element]) -> list[Citation]:
                     cited_id = _cited_id(patcit)
                     if cited_id:
                         found[(cited_id, category)] = None
-    return [Citation(cited_id=cited_id, category=category) for cited_id, category in found]
+    return [_citation(cited_id, category) for cited_id, category in found]
+
+
+@lru_cache(maxsize=1 << 16)
+def _citation(cited_id: str, category: str | None) -> Citation:
+    """Citations are immutable and recur (a family's documents cite the same ones): one instance each."""
+    return Citation(cited_id=cited_id, category=category)
 
 
 def _cited_id(patcit: etree._Element) -> str | None:
