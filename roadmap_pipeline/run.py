@@ -92,13 +92,24 @@ def summary_text() -> str:
             "SELECT office, count(*) AS documents, count(docdb_family_id) AS with_family_id,"
             " count(*) FILTER (WHERE len(sources) > 1) AS merged FROM core.documents GROUP BY 1 ORDER BY 1"
         ).fetchall()
+        families = conn.sql(
+            "SELECT count(*), count(*) FILTER (WHERE family_size > 1) FROM core.families"
+        ).fetchone() if _table_exists(conn, "core", "families") else None
         rejects = conn.sql(
             "SELECT severity, count(*) FROM core.rejected_records GROUP BY 1 ORDER BY 1"
         ).fetchall()
     lines = [f"warehouse {settings.warehouse_path()}", "office  documents  with_family_id  merged"]
     lines += [f"{o:<7} {n:>9}  {f:>14}  {m:>6}" for o, n, f, m in per_office]
+    if families:
+        lines.append(f"core.families: {families[0]} simple families, {families[1]} filed at several offices")
     lines += [f"core.rejected_records ({severity}): {count}" for severity, count in rejects]
     return "\n".join(lines)
+
+
+def _table_exists(conn, schema: str, table: str) -> bool:
+    return bool(conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, table]
+    ).fetchone()[0])
 
 
 def _has_home() -> bool:

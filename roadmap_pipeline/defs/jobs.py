@@ -2,13 +2,10 @@
 
 import dagster as dg
 
-from roadmap_pipeline.defs.partitions import monthly_partitions
-
 raw_monthly_job = dg.define_asset_job(
     "raw_monthly",
     selection=dg.AssetSelection.groups("raw"),
-    partitions_def=monthly_partitions,
-    description="Parse one delivery month of all five sources into the raw tables.",
+    description="Parse delivery months (monthly partitions) of all five sources into the raw tables.",
 )
 
 downstream_job = dg.define_asset_job(
