@@ -11,6 +11,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from roadmap_pipeline import settings
 from roadmap_pipeline.definitions import defs
+from roadmap_pipeline.defs.raw.assets import data_source
 from roadmap_pipeline.lib.warehouse import connect
 
 # Step-level progress without Dagster's debug events.
@@ -98,7 +99,8 @@ def summary_text() -> str:
         rejects = conn.sql(
             "SELECT severity, count(*) FROM core.rejected_records GROUP BY 1 ORDER BY 1"
         ).fetchall()
-    lines = [f"warehouse {settings.warehouse_path()}", "office  documents  with_family_id  merged"]
+    lines = [f"warehouse {settings.warehouse_path()}", f"data: {data_source(settings.raw_dir())}",
+             "office  documents  with_family_id  merged"]
     lines += [f"{o:<7} {n:>9}  {f:>14}  {m:>6}" for o, n, f, m in per_office]
     if families:
         lines.append(f"core.families: {families[0]} simple families, {families[1]} filed at several offices")

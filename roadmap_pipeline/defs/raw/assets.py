@@ -58,6 +58,14 @@ def ingest_partition(files: list[Path], stager: PartitionStager, log=None) -> St
     return stager.summary
 
 
+def data_source(raw_dir: Path) -> str:
+    """What the landing zone holds, for every place that shows data: synthetic demo or real dumps."""
+    from roadmap_pipeline.demo.synthetic import read_header
+
+    header = read_header(raw_dir)
+    return f"SYNTHETIC demo corpus (seed {header.get('seed')}), not real patents" if header else "real dumps"
+
+
 def _metadata(summary: StageSummary, folder: Path) -> dict:
     preview = markdown_table(["doc_id", "format", "date", "title"], [list(r.values()) for r in summary.preview])
     return {
@@ -135,6 +143,7 @@ def build_raw_asset(source: str, office: str) -> dg.AssetsDefinition:
         return dg.MaterializeResult(
             metadata={
                 **_metadata(total, raw_dir / office),
+                "data_source": data_source(raw_dir),
                 "months": f"{months[0]}..{months[-1]}" if len(months) > 1 else months[0],
                 "months_with_deliveries": len(per_month),
             },
