@@ -1,0 +1,45 @@
+"""Snapshot of the asset graph, so that a lineage change shows up in review.
+
+After an intended change, regenerate with: ROADMAP_UPDATE_SNAPSHOT=1 pytest tests/test_asset_graph.py
+"""
+
+import json
+import os
+from pathlib import Path
+
+from roadmap_pipeline.definitions import defs
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
+
+
+def graph_snapshot() -> dict:
+    graph = defs.resolve_asset_graph()
+    assets = {}
+    for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
+        node = graph.get(key)
+        partitions = node.partitions_def
+        assets[key.to_user_string()] = {
+            "group": node.group_name,
+            "deps": sorted(k.to_user_string() for k in node.parent_keys),
+            "partitions": type(partitions).__name__ if partitions else None,
+            "kinds": sorted(node.kinds),
+            "checks": sorted(c.name for c in node.check_keys),
+            "pool": node.pools and sorted(node.pools),
+        }
+    jobs = sorted(job.name for job in defs.jobs or [])
+    return {"assets": assets, "jobs": jobs,
+            "schedules": sorted(s.name for s in defs.schedules or []),
+            "sensors": sorted(s.name for s in defs.sensors or [])}
+
+
+def test_asset_graph_matches_snapshot():
+    current = graph_snapshot()
+    if os.environ.get("ROADMAP_UPDATE_SNAPSHOT"):
+        SNAPSHOT.write_text(json.dumps(current, indent=2, ensure_ascii=False) + "\n")
+    assert current == json.loads(SNAPSHOT.read_text()), "the asset graph changed: review, then regenerate"
+
+
+def test_lineage_reaches_every_raw_source():
+    snapshot = graph_snapshot()["assets"]
+    assert snapshot["core/documents"]["deps"] == ["raw_cnipa", "raw_epo", "raw_jpo", "raw_kipo", "raw_uspto"]
+    assert snapshot["core/families"]["deps"] == ["core/family_members"]
