@@ -88,10 +88,7 @@ def build_docdb(size_mb: int) -> tuple[Path, Path]:
             for _ in range(repeats):
                 out.write(docs)
             out.write(tail)
-    # The bare pass needs the entity DTD next to the file, as a DOCDB delivery has it.
-    dtd = WORK / "docdb-entities.dtd"
-    if not dtd.exists():
-        dtd.write_bytes((ROOT / "roadmap_pipeline" / "lib" / "formats" / "docdb-entities.dtd").read_bytes())
+    _entity_dtd()
     return path, path
 
 
@@ -111,8 +108,15 @@ def build_docdb_modern(size_mb: int) -> tuple[Path, Path]:
             for _ in range(max(1, size_mb * 1_000_000 // len(records))):
                 out.write(records)
             out.write(b"</exch:exchange-documents>\n")
-    build_docdb(1)  # the entity DTD beside the files
+    _entity_dtd()
     return path, path
+
+
+def _entity_dtd() -> None:
+    """The bare pass needs the entity DTD next to the DOCDB files, as a DOCDB delivery has it."""
+    dtd = WORK / "docdb-entities.dtd"
+    if not dtd.exists():
+        dtd.write_bytes((ROOT / "roadmap_pipeline" / "lib" / "formats" / "docdb-entities.dtd").read_bytes())
 
 
 def measure(mode: str, path: Path, tag: str) -> tuple[int, float, float, int]:

@@ -1,5 +1,6 @@
 -- core.families: one row per simple family with its attributes, its extended family and how it was linked.
--- Needs family_keys, family_doc_keys (families_keys.sql) and family_extended (families_extended.sql).
+-- Needs family_keys, family_doc_keys (families_keys.sql) and family_extended, the components of family_link_edges
+-- (families_extended.sql, connected_components.sql).
 --   * earliest priority: the earliest of the members' priority sets; first_filing_country is the
 --     CC of its id (the receiving office for a PCT application, US for US-2013064552-W);
 --   * representative: a member with an English abstract, else one with any abstract, then the
@@ -130,5 +131,5 @@ LEFT JOIN family_docdb AS dd USING (family_no)
 LEFT JOIN family_classes AS c USING (family_no)
 LEFT JOIN family_applicants AS a USING (family_no)
 LEFT JOIN family_forward_citations AS f USING (family_no)
-LEFT JOIN family_extended AS e USING (family_no)
-LEFT JOIN family_keys AS x ON x.family_no = e.extended_family_no;
+LEFT JOIN family_extended AS e ON e.node = b.family_no
+LEFT JOIN family_keys AS x ON x.family_no = e.label;

@@ -1,5 +1,6 @@
 -- core.family_members: every document of core.documents in exactly one simple family, with a deterministic family_id.
--- Needs family_priority_sets (families_priority_sets.sql) on the same connection.
+-- Needs family_priority_sets (families_priority_sets.sql) and family_set_components, the connected
+-- components (connected_components.sql) of family_set_edges (families_set_edges.sql).
 -- Families are connected components over two links: documents with the same priority set, and
 -- documents with the same DOCDB family id. Each distinct priority set (its signature) is a node; a
 -- DOCDB family id that spans several sets links them as a star on the smallest (edges linear in
@@ -8,39 +9,10 @@
 -- family_id is the DOCDB family id where any member carries one (several: the smallest as a
 -- number, compared as zero-padded text), else 'P' and 16 hex digits of the md5 of the sorted
 -- priority set (a family without DOCDB ids has exactly one set).
-CREATE OR REPLACE TEMP TABLE family_set_edges AS
-WITH pairs AS (
-    SELECT DISTINCT docdb_family_id, signature
-    FROM family_priority_sets
-    WHERE docdb_family_id IS NOT NULL
-),
-hubs AS (
-    SELECT docdb_family_id, min(signature) AS hub
-    FROM pairs
-    GROUP BY docdb_family_id
-    HAVING count(*) > 1
-)
-SELECT p.signature AS src, h.hub AS dst FROM pairs AS p JOIN hubs AS h USING (docdb_family_id) WHERE p.signature <> h.hub
-UNION
-SELECT h.hub AS src, p.signature AS dst FROM pairs AS p JOIN hubs AS h USING (docdb_family_id) WHERE p.signature <> h.hub;
-
-CREATE OR REPLACE TEMP TABLE family_set_components AS
-WITH RECURSIVE cc(node, label) USING KEY (node) AS (
-    SELECT DISTINCT src, src FROM family_set_edges
-    UNION
-    SELECT e.dst, min(cc.label)
-    FROM cc
-    JOIN family_set_edges AS e ON e.src = cc.node
-    JOIN recurring.cc AS r ON r.node = e.dst
-    GROUP BY e.dst
-    HAVING min(cc.label) < min(r.label)
-)
-SELECT node AS signature, label AS component FROM cc;
-
 CREATE OR REPLACE TEMP TABLE family_doc_components AS
-SELECT p.*, coalesce(c.component, p.signature) AS component
+SELECT p.*, coalesce(c.label, p.signature) AS component
 FROM family_priority_sets AS p
-LEFT JOIN family_set_components AS c USING (signature);
+LEFT JOIN family_set_components AS c ON c.node = p.signature;
 
 CREATE OR REPLACE TEMP TABLE family_component_ids AS
 SELECT

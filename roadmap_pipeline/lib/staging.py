@@ -86,6 +86,7 @@ class PartitionStager:
         self.summaries: dict[str, StageSummary] = {}
         self.month = ""
         self.summary = StageSummary()
+        self._file = ""
         self._rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
         self._parts = 0
         shutil.rmtree(out_dir, ignore_errors=True)
@@ -170,8 +171,6 @@ class PartitionStager:
         if len(summary.preview) < 10:
             summary.preview.append({"doc_id": doc.doc_id, "format": doc.source_format,
                                     "date": str(doc.publication_date or ""), "title": (doc.title_en or doc.title or "")[:80]})
-
-    _file = ""
 
     def set_file(self, name: str) -> None:
         """Name the file whose records come next (each document row records its file)."""

@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.raw.assets import ensure_schema, raw_assets
 from roadmap_pipeline.defs.resources import Warehouse
 from roadmap_pipeline.lib.markdown import markdown_table
@@ -23,7 +24,8 @@ _COLUMNS = [
     ("abstract_lang", "string", ""),
     ("title_en", "string", ""),
     ("abstract_en", "string", ""),
-    ("sources", "list<string>", "raw sources that delivered this publication"),
+    ("sources", "list<string>", "record origins that described it: kipris, uspto, docdb, ops"),
+    ("raw_sources", "list<string>", "raw assets (dumps) that delivered it"),
 ]
 
 
@@ -72,9 +74,7 @@ def documents(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": rows,
-            "dagster/column_schema": dg.TableSchema(
-                columns=[dg.TableColumn(n, t, description=d) for n, t, d in _COLUMNS]
-            ),
+            "dagster/column_schema": table_schema(_COLUMNS),
             "documents_per_office": dg.MetadataValue.json(per_office),
             "merged_from_several_sources": merged,
             "out_of_scope_publications": out_of_scope,

@@ -6,13 +6,25 @@ import time
 import dagster as dg
 
 from roadmap_pipeline.defs.core.assets import documents
+from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.resources import Warehouse
 from roadmap_pipeline.lib.markdown import markdown_table
 from roadmap_pipeline.lib.warehouse import run_sql
 
 # The SQL files of each asset, run in this order on one connection (temp tables pass between them).
-MEMBER_SQL = ("families_priority_sets", "families_members")
-FAMILY_SQL = ("families_keys", "families_extended", "families_attributes")
+# SQL files in order; a (name, identifiers) pair runs a generic file on named temp tables.
+MEMBER_SQL = (
+    "families_priority_sets",
+    "families_set_edges",
+    ("connected_components", {"edges": "family_set_edges", "components": "family_set_components"}),
+    "families_members",
+)
+FAMILY_SQL = (
+    "families_keys",
+    "families_extended",
+    ("connected_components", {"edges": "family_link_edges", "components": "family_extended"}),
+    "families_attributes",
+)
 
 _MEMBER_COLUMNS = [
     ("family_id", "string", "simple family: the DOCDB family id where a member has one, else 'P' + md5 of the priority set"),
@@ -60,8 +72,9 @@ def _run(conn, names) -> None:
     for setting, value in _SESSION.items():
         conn.execute(f"SET {setting} = {value}")  # fixed settings, no data
     try:
-        for name in names:
-            run_sql(conn, name)
+        for step in names:
+            name, identifiers = step if isinstance(step, tuple) else (step, None)
+            run_sql(conn, name, identifiers=identifiers)
     finally:
         for setting in _SESSION:
             conn.execute(f"RESET {setting}")
@@ -75,10 +88,6 @@ def build_family_members(conn) -> None:
 def build_families(conn) -> None:
     """Rebuild core.families from core.family_members and the document tables."""
     _run(conn, FAMILY_SQL)
-
-
-def _schema(columns) -> dg.TableSchema:
-    return dg.TableSchema(columns=[dg.TableColumn(n, t, description=d) for n, t, d in columns])
 
 
 @dg.asset(
@@ -119,7 +128,7 @@ def family_members(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": rows,
-            "dagster/column_schema": _schema(_MEMBER_COLUMNS),
+            "dagster/column_schema": table_schema(_MEMBER_COLUMNS),
             "families": families,
             "documents_with_docdb_family_id": with_docdb,
             "seconds": round(time.perf_counter() - started, 2),
@@ -169,7 +178,7 @@ def families(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mate
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": rows,
-            "dagster/column_schema": _schema(_FAMILY_COLUMNS),
+            "dagster/column_schema": table_schema(_FAMILY_COLUMNS),
             "families_by_linkage": dg.MetadataValue.json(linked),
             "families_by_size": dg.MetadataValue.json({str(k): v for k, v in sizes.items()}),
             "families_by_first_filing_country_top10": dg.MetadataValue.json({str(k): v for k, v in countries.items()}),

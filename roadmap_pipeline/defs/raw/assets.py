@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.partitions import monthly_partitions
 from roadmap_pipeline.defs.resources import LandingZone, Warehouse
 from roadmap_pipeline.lib.formats.reader import UnreadableFile, read_file
@@ -70,9 +71,7 @@ def _metadata(summary: StageSummary, folder: Path) -> dict:
     preview = markdown_table(["doc_id", "format", "date", "title"], [list(r.values()) for r in summary.preview])
     return {
         "dagster/row_count": summary.documents,
-        "dagster/column_schema": dg.TableSchema(
-            columns=[dg.TableColumn(name, type_, description=desc) for name, type_, desc in _TABLE_COLUMNS]
-        ),
+        "dagster/column_schema": table_schema(_TABLE_COLUMNS),
         "landing_folder": dg.MetadataValue.path(str(folder)),
         "files": summary.files,
         "documents": summary.documents,
