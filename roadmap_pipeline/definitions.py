@@ -1,17 +1,28 @@
-"""The Dagster code location: every asset, check, job and resource of the pipeline."""
+"""The Dagster code location: every asset, check, job, sensor and resource of the pipeline."""
 
 import dagster as dg
 
 from roadmap_pipeline.defs.core.assets import documents
 from roadmap_pipeline.defs.core.checks import family_checks
 from roadmap_pipeline.defs.core.families import families, family_members
-from roadmap_pipeline.defs.jobs import downstream_job, raw_monthly_job
+from roadmap_pipeline.defs.jobs import build_jobs
 from roadmap_pipeline.defs.raw.assets import raw_assets
 from roadmap_pipeline.defs.resources import default_resources
+from roadmap_pipeline.defs.taxonomy.assets import search_texts, subclass_patents, subclasses
+from roadmap_pipeline.defs.taxonomy.sensors import taxonomy_sensor
 
-defs = dg.Definitions(
-    assets=[*raw_assets, documents, family_members, families],
-    asset_checks=family_checks,
-    jobs=[raw_monthly_job, downstream_job],
-    resources=default_resources(),
-)
+subclass_assets = [subclasses, subclass_patents]
+
+
+def build_definitions(resources: dict | None = None) -> dg.Definitions:
+    """The code location with `resources` (default: configured from the ROADMAP_* variables)."""
+    return dg.Definitions(
+        assets=[*raw_assets, documents, family_members, families, search_texts, *subclass_assets],
+        asset_checks=family_checks,
+        jobs=build_jobs(subclass_assets),
+        sensors=[taxonomy_sensor],
+        resources=resources or default_resources(),
+    )
+
+
+defs = build_definitions()

@@ -5,13 +5,19 @@ from __future__ import annotations
 import re
 import sys
 import time
+from pathlib import Path
 
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from roadmap_pipeline import settings
 from roadmap_pipeline.definitions import defs
+from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.raw.assets import data_source
+from roadmap_pipeline.defs.taxonomy.sensors import SUBCLASS_JOB
+from roadmap_pipeline.demo.synthetic.evaluate import screening_scores
+from roadmap_pipeline.demo.synthetic.truth import read_header
+from roadmap_pipeline.lib.taxonomy import TaxonomyError
 from roadmap_pipeline.lib.warehouse import connect
 
 # Step-level progress without Dagster's debug events.
@@ -30,13 +36,17 @@ def landing_months(raw_dir=None) -> list[str]:
     }) if raw_dir.is_dir() else []
 
 
-def materialize_landing_zone(months: list[str] | None = None, instance: dg.DagsterInstance | None = None) -> int:
+def materialize_landing_zone(
+    months: list[str] | None = None,
+    instance: dg.DagsterInstance | None = None,
+    definitions: dg.Definitions = defs,
+) -> int:
     """Materialize the raw assets for `months` (default: all present), then everything downstream.
 
     Returns:
         Process exit status: 0 when every run succeeded.
     """
-    raw_dir = settings.raw_dir()
+    raw_dir = Path(definitions.resources["landing_zone"].raw_dir)
     months = months or landing_months(raw_dir)
     bad = [m for m in months if not _MONTH.match(m)]
     if bad:
@@ -50,7 +60,7 @@ def materialize_landing_zone(months: list[str] | None = None, instance: dg.Dagst
     for number, (first, last) in enumerate(month_ranges(months), 1):
         print(f"raw partitions {first}..{last}", flush=True)
         # One run per range of consecutive months (the raw assets' single-run backfill policy).
-        result = defs.resolve_job_def("raw_monthly").execute_in_process(
+        result = definitions.resolve_job_def("raw_monthly").execute_in_process(
             instance=instance, run_config=_RUN_CONFIG, raise_on_error=False,
             tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last},
         )
@@ -58,15 +68,48 @@ def materialize_landing_zone(months: list[str] | None = None, instance: dg.Dagst
             print(f"raw ingestion of {first}..{last} failed; see the run {result.run_id} in the Dagster UI",
                   file=sys.stderr)
             return 1
-    print("downstream assets", flush=True)
-    result = defs.resolve_job_def("downstream_refresh").execute_in_process(
+    print("documents, families, search texts", flush=True)
+    result = definitions.resolve_job_def("core_refresh").execute_in_process(
         instance=instance, run_config=_RUN_CONFIG, raise_on_error=False
     )
     if not result.success:
-        print(f"downstream refresh failed; see the run {result.run_id}", file=sys.stderr)
+        print(f"core refresh failed; see the run {result.run_id}", file=sys.stderr)
         return 1
+    status = materialize_subclasses(instance, definitions)
+    if status:
+        return status
     print(f"done in {time.monotonic() - started:.1f} s\n")
-    print(summary_text())
+    print(summary_text(definitions))
+    return 0
+
+
+def materialize_subclasses(
+    instance: dg.DagsterInstance, definitions: dg.Definitions = defs, keys: list[str] | None = None
+) -> int:
+    """Run the per-subclass assets for `keys` (default: every subclass of the taxonomy file), one run each.
+
+    Adds the taxonomy_subclass partitions the instance lacks, as the taxonomy sensor would.
+    """
+    try:
+        taxonomy = definitions.resources["taxonomy_file"].load()
+    except TaxonomyError as error:
+        print(error, file=sys.stderr)
+        return 2
+    keys = keys or taxonomy.subclass_keys
+    known = set(instance.get_dynamic_partitions(subclass_partitions.name))
+    instance.add_dynamic_partitions(subclass_partitions.name, [k for k in keys if k not in known])
+    job = definitions.resolve_job_def(SUBCLASS_JOB)
+    failed = []
+    for number, key in enumerate(keys, 1):
+        print(f"subclass {number}/{len(keys)}: {key} ({taxonomy.subclass(key).name_ko})", flush=True)
+        result = job.execute_in_process(
+            partition_key=key, instance=instance, run_config=_RUN_CONFIG, raise_on_error=False
+        )
+        if not result.success:
+            failed.append(f"{key} (run {result.run_id})")
+    if failed:
+        print(f"subclass runs failed: {', '.join(failed)}; see them in the Dagster UI", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -86,9 +129,11 @@ def _next_month(month: str) -> str:
     return f"{year + number // 12}-{number % 12 + 1:02d}"
 
 
-def summary_text() -> str:
+def summary_text(definitions: dg.Definitions = defs) -> str:
     """A short account of the warehouse for the terminal."""
-    with connect(settings.warehouse_path()) as conn:
+    warehouse_path = definitions.resources["warehouse"].path
+    raw_dir = Path(definitions.resources["landing_zone"].raw_dir)
+    with connect(warehouse_path) as conn:
         per_office = conn.sql(
             "SELECT office, count(*) AS documents, count(docdb_family_id) AS with_family_id,"
             " count(*) FILTER (WHERE len(sources) > 1) AS merged FROM core.documents GROUP BY 1 ORDER BY 1"
@@ -99,13 +144,31 @@ def summary_text() -> str:
         rejects = conn.sql(
             "SELECT severity, count(*) FROM core.rejected_records GROUP BY 1 ORDER BY 1"
         ).fetchall()
-    lines = [f"warehouse {settings.warehouse_path()}", f"data: {data_source(settings.raw_dir())}",
+    lines = [f"warehouse {warehouse_path}", f"data: {data_source(raw_dir)}",
              "office  documents  with_family_id  merged"]
     lines += [f"{o:<7} {n:>9}  {f:>14}  {m:>6}" for o, n, f, m in per_office]
     if families:
         lines.append(f"core.families: {families[0]} simple families, {families[1]} filed at several offices")
     lines += [f"core.rejected_records ({severity}): {count}" for severity, count in rejects]
+    lines += _screening_lines(warehouse_path, raw_dir)
     return "\n".join(lines)
+
+
+def _screening_lines(warehouse_path, raw_dir: Path) -> list[str]:
+    with connect(warehouse_path) as conn:
+        if not _table_exists(conn, "taxonomy", "subclass_patents"):
+            return []
+        rows = conn.sql(
+            "SELECT subclass_key, count(*), count(*) FILTER (WHERE is_valid) FROM taxonomy.subclass_patents"
+            " GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    lines = ["", "subclass                            candidates  valid"]
+    lines += [f"{key:<35} {candidates:>10}  {valid:>5}" for key, candidates, valid in rows]
+    if read_header(raw_dir):
+        overall = screening_scores(raw_dir, Path(warehouse_path)).row(-1, named=True)
+        lines.append(f"screening against the planted truth: precision {overall['precision']:.3f}, "
+                     f"recall {overall['recall']:.3f} ({overall['planted']} planted valid families)")
+    return lines
 
 
 def _table_exists(conn, schema: str, table: str) -> bool:

@@ -31,3 +31,18 @@ def warehouse_path() -> Path:
 def artifacts_dir() -> Path:
     """Parquet intermediates, embeddings, reports."""
     return _path("ROADMAP_ARTIFACTS", "data/artifacts")
+
+
+def taxonomy_path() -> Path:
+    """The taxonomy YAML (categories, subclasses, search expressions)."""
+    return _path("ROADMAP_TAXONOMY", "data/taxonomy/manufacturing_ai.yaml")
+
+
+def labels_dir() -> Path:
+    """Analyst-labelled families per subclass: ``<subclass_key>.csv`` with family_id,label."""
+    return _path("ROADMAP_LABELS_DIR", "data/labels")
+
+
+def embedding_model() -> str | None:
+    """A sentence-transformers model name or path; None is the packaged all-MiniLM-L6-v2."""
+    return os.environ.get("ROADMAP_EMBEDDING_MODEL") or None

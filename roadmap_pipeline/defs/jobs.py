@@ -1,6 +1,15 @@
-"""Jobs: the monthly raw ingestion and the refresh of everything downstream of it."""
+"""Jobs: the stages as an operator runs them, in this order.
+
+1. ``raw_monthly``: delivery months (monthly partitions) of all five sources into the raw tables.
+2. ``core_refresh``: documents, families and the searchable texts, rebuilt from every loaded month.
+3. ``subclass_backfill``: the per-subclass assets (taxonomy_subclass partitions), one run per subclass.
+
+A job cannot span two partitionings, hence the split; `roadmap materialize` runs them in turn.
+"""
 
 import dagster as dg
+
+from roadmap_pipeline.defs.taxonomy.sensors import SUBCLASS_JOB
 
 raw_monthly_job = dg.define_asset_job(
     "raw_monthly",
@@ -8,8 +17,21 @@ raw_monthly_job = dg.define_asset_job(
     description="Parse delivery months (monthly partitions) of all five sources into the raw tables.",
 )
 
-downstream_job = dg.define_asset_job(
-    "downstream_refresh",
-    selection=dg.AssetSelection.groups("raw").downstream(include_self=False),
-    description="Rebuild every asset downstream of the raw layer from all loaded months.",
-)
+
+def build_jobs(subclass_assets) -> list:
+    """The jobs, given the assets partitioned by subclass."""
+    per_subclass = dg.AssetSelection.assets(*subclass_assets)
+    core = dg.AssetSelection.groups("raw").downstream(include_self=False) - per_subclass.downstream()
+    return [
+        raw_monthly_job,
+        dg.define_asset_job(
+            "core_refresh",
+            selection=core,
+            description="Rebuild documents, families and search texts from every loaded month.",
+        ),
+        dg.define_asset_job(
+            SUBCLASS_JOB,
+            selection=per_subclass,
+            description="Screen (and later cluster) one taxonomy subclass; the taxonomy sensor starts it for new subclasses.",
+        ),
+    ]

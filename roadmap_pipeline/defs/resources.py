@@ -7,6 +7,8 @@ import dagster as dg
 
 from roadmap_pipeline import settings
 from roadmap_pipeline.lib import warehouse
+from roadmap_pipeline.lib.embeddings import Embedder, EmbeddingCache, HashingEmbedder, SentenceTransformerEmbedder
+from roadmap_pipeline.lib.taxonomy import Taxonomy, load_taxonomy
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -18,6 +20,39 @@ class Warehouse(dg.ConfigurableResource):
     def connect(self):
         with warehouse.connect(self.path) as conn:
             yield conn
+
+
+class TaxonomyFile(dg.ConfigurableResource):
+    """The taxonomy YAML: categories, subclasses, their search expressions and exclusions."""
+
+    path: str
+
+    def load(self) -> Taxonomy:
+        return load_taxonomy(self.path)
+
+
+class Embeddings(dg.ConfigurableResource):
+    """The sentence-transformers model and the cache of its vectors (keyed by model and text hash).
+
+    `model` None is the packaged all-MiniLM-L6-v2, loaded offline. `backend` "hashing" swaps in a
+    deterministic bag-of-words embedder for fast tests; it is never the default.
+    """
+
+    model: str | None = None
+    batch_size: int = 64
+    device: str = "cpu"
+    backend: str = "sentence-transformers"
+    cache_dir: str
+
+    def embedder(self) -> Embedder:
+        if self.backend == "hashing":
+            return HashingEmbedder()
+        if self.backend != "sentence-transformers":
+            raise ValueError(f"unknown embedding backend {self.backend!r}: sentence-transformers or hashing")
+        return SentenceTransformerEmbedder(self.model, batch_size=self.batch_size, device=self.device)
+
+    def cache(self) -> EmbeddingCache:
+        return EmbeddingCache(self.cache_dir)
 
 
 class LandingZone(dg.ConfigurableResource):
@@ -32,4 +67,6 @@ def default_resources() -> dict:
     return {
         "warehouse": Warehouse(path=str(settings.warehouse_path())),
         "landing_zone": LandingZone(raw_dir=str(settings.raw_dir()), artifacts_dir=str(settings.artifacts_dir())),
+        "taxonomy_file": TaxonomyFile(path=str(settings.taxonomy_path())),
+        "embeddings": Embeddings(model=settings.embedding_model(), cache_dir=str(settings.artifacts_dir() / "embeddings")),
     }

@@ -1,0 +1,148 @@
+"""Screening one subclass: query the warehouse, embed outside the connection, score, write back."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from roadmap_pipeline.defs.resources import Embeddings, Warehouse
+from roadmap_pipeline.lib.embeddings import EmbeddingStats, embed_with_cache, text_hash
+from roadmap_pipeline.lib.markdown import markdown_table
+from roadmap_pipeline.lib.screening import Scores, read_labels, score_candidates
+from roadmap_pipeline.lib.search import compile_expression, parse
+from roadmap_pipeline.lib.taxonomy import Subclass
+from roadmap_pipeline.lib.warehouse import run_sql
+
+# The compiled expression is SQL made by lib/search from fixed fragments and $q_ parameter names
+# only; every term the analyst wrote travels as a parameter.
+_CANDIDATES = """
+SELECT family_id, {evidence} AS matched_terms, embed_text, embed_lang
+FROM taxonomy.search_texts
+WHERE {where}
+ORDER BY family_id
+"""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What screening one subclass did, for the asset's metadata."""
+
+    rows: int
+    candidates: int
+    valid: int
+    scores: Scores
+    stats: EmbeddingStats
+    model: str
+    non_english: int
+    term_counts: list[tuple[str, int]]
+    preview: str
+
+
+def screen_subclass(
+    subclass: Subclass, warehouse: Warehouse, embeddings: Embeddings, labels_path: Path, log: logging.Logger
+) -> Outcome:
+    """Write the rows of `subclass` in taxonomy.subclass_patents (delete-then-insert) and report."""
+    compiled = compile_expression(parse(subclass.query), param_prefix="q_")
+    labels = read_labels(labels_path)
+    with warehouse.connect() as conn:
+        run_sql(conn, "taxonomy_schema")
+        found = conn.execute(
+            _CANDIDATES.format(evidence=compiled.evidence_sql, where=compiled.sql), compiled.all_params
+        ).pl()
+        labelled = conn.execute(
+            "SELECT family_id, embed_text FROM taxonomy.search_texts WHERE list_contains($ids, family_id)",
+            {"ids": sorted(labels)},
+        ).pl() if labels else pl.DataFrame(schema={"family_id": pl.String, "embed_text": pl.String})
+    log.info(f"{subclass.key}: {found.height} candidates for the search expression, {labelled.height} labelled families")
+
+    texts = found["embed_text"].fill_null("").to_list()
+    extra = [subclass.description, *subclass.exclude, *labelled["embed_text"].fill_null("").to_list()]
+    embedder = embeddings.embedder()
+    vectors, stats = embed_with_cache(embedder, embeddings.cache(), texts + extra)
+    log.info(f"{subclass.key}: {stats['embedded']} texts embedded, {stats['reused']} reused from the cache")
+    candidates, description = vectors[: len(texts)], vectors[len(texts)]
+    excludes = vectors[len(texts) + 1 : len(texts) + 1 + len(subclass.exclude)] if subclass.exclude else None
+    training = None
+    if labelled.height:
+        truth = np.array([labels[f] for f in labelled["family_id"]], dtype=bool)
+        training = (vectors[len(texts) + 1 + len(subclass.exclude):], truth)
+    scores = score_candidates(candidates, description, excludes, training, threshold=subclass.threshold)
+
+    rows = _rows(subclass, found, scores, labels, embedder.model_id)
+    with warehouse.connect() as conn:
+        run_sql(conn, "taxonomy_schema")
+        conn.execute("BEGIN")
+        conn.execute("DELETE FROM taxonomy.subclass_patents WHERE subclass_key = ?", [subclass.key])
+        conn.register("subclass_patent_rows", rows.to_arrow())
+        conn.execute("INSERT INTO taxonomy.subclass_patents BY NAME SELECT * FROM subclass_patent_rows")
+        conn.execute("COMMIT")
+    valid = int(rows["is_valid"].sum())
+    log.info(f"{subclass.key}: {valid} of {rows.height} candidates valid ({scores.method}, threshold {scores.threshold})")
+    return Outcome(
+        rows=rows.height,
+        candidates=rows.height,
+        valid=valid,
+        scores=scores,
+        stats=stats,
+        model=embedder.model_id,
+        non_english=int((found["embed_lang"].fill_null("") != "en").sum()),
+        term_counts=_term_counts(rows),
+        preview=_preview(rows),
+    )
+
+
+def _rows(subclass: Subclass, found: pl.DataFrame, scores: Scores, labels: dict[str, bool], model: str) -> pl.DataFrame:
+    n = found.height
+    exclusion = scores.exclusion if scores.exclusion is not None else np.full(n, np.nan, dtype=np.float32)
+    frame = found.select("family_id", "matched_terms", "embed_text").with_columns(
+        pl.lit(subclass.key).alias("subclass_key"),
+        pl.lit(True).alias("query_match"),
+        pl.Series("similarity", scores.similarity, dtype=pl.Float32),
+        pl.Series("exclusion", exclusion, dtype=pl.Float32).fill_nan(None),
+        pl.Series("relevance", scores.relevance, dtype=pl.Float32),
+        pl.lit(scores.method).alias("relevance_method"),
+        pl.lit(scores.threshold, dtype=pl.Float32).alias("threshold"),
+        pl.Series("is_valid", scores.is_valid, dtype=pl.Boolean),
+        pl.col("family_id").replace_strict(
+            {k: "valid" if v else "noise" for k, v in labels.items()}, default=None, return_dtype=pl.String
+        ).alias("label"),
+        pl.Series("text_hash", [text_hash(t or "") for t in found["embed_text"].to_list()], dtype=pl.String),
+        pl.lit(model).alias("model"),
+    )
+    return frame.with_columns(
+        pl.format(
+            "{}; {} {} (similarity {}{}) {} threshold {}",
+            pl.col("matched_terms").list.join(", "),
+            pl.col("relevance_method"),
+            pl.col("relevance").round(3),
+            pl.col("similarity").round(3),
+            pl.when(pl.col("exclusion").is_not_null())
+            .then(pl.format(", exclusion {}", pl.col("exclusion").round(3)))
+            .otherwise(pl.lit("")),
+            pl.when(pl.col("is_valid")).then(pl.lit(">=")).otherwise(pl.lit("<")),
+            pl.col("threshold").round(3),
+        ).alias("evidence")
+    ).drop("embed_text")
+
+
+def _term_counts(rows: pl.DataFrame) -> list[tuple[str, int]]:
+    if not rows.height:
+        return []
+    counts = rows.select(pl.col("matched_terms").explode().alias("term")).drop_nulls()["term"].value_counts(sort=True)
+    return [(term, count) for term, count in counts.head(15).iter_rows()]
+
+
+def _preview(rows: pl.DataFrame) -> str:
+    if not rows.height:
+        return "(no candidates)"
+    ordered = rows.sort("relevance", descending=True)
+    picks = pl.concat([ordered.head(5), ordered.filter(~pl.col("is_valid")).head(5)]).unique("family_id", keep="first", maintain_order=True)
+    return markdown_table(
+        ["family_id", "valid", "relevance", "matched terms"],
+        [(r["family_id"], "yes" if r["is_valid"] else "no", f"{r['relevance']:.3f}", ", ".join(r["matched_terms"] or [])[:60])
+         for r in picks.iter_rows(named=True)],
+    )

@@ -1,0 +1,67 @@
+"""How far the pipeline's answers on the synthetic corpus agree with the planted truth.
+
+Families are matched through their documents: a warehouse family is the planted family of its
+documents (the planted truth names every document id).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from roadmap_pipeline.demo.synthetic.truth import GROUND_TRUTH
+
+
+def planted_families(landing_zone: Path) -> dict[str, dict]:
+    """Planted family key → its ground-truth record."""
+    with (Path(landing_zone) / GROUND_TRUTH).open(encoding="utf-8") as handle:
+        return {family["family"]: family for family in json.load(handle)["families"]}
+
+
+def family_map(conn: duckdb.DuckDBPyConnection, planted: dict[str, dict]) -> dict[str, str]:
+    """Warehouse family_id → planted family key (by shared documents)."""
+    doc_family = {d["doc_id"]: key for key, family in planted.items() for d in family["documents"]}
+    rows = conn.sql("SELECT family_id, doc_id FROM core.family_members").fetchall()
+    return {family_id: doc_family[doc_id] for family_id, doc_id in rows if doc_id in doc_family}
+
+
+def screening_scores(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
+    """Precision and recall of `is_valid` per subclass, with an ``overall`` row (micro-averaged).
+
+    Truth: the planted families whose labels name the subclass (planted noise never does).
+    Recall counts every planted family, found by the search expression or not.
+    """
+    planted = planted_families(landing_zone)
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        mapping = family_map(conn, planted)
+        rows = conn.sql("SELECT subclass_key, family_id, is_valid FROM taxonomy.subclass_patents").fetchall()
+    predicted: dict[str, set[str]] = {}
+    candidates: dict[str, set[str]] = {}
+    for subclass, family_id, is_valid in rows:
+        key = mapping.get(family_id)
+        if key is None:
+            continue
+        candidates.setdefault(subclass, set()).add(key)
+        if is_valid:
+            predicted.setdefault(subclass, set()).add(key)
+    records = []
+    for subclass in sorted(candidates):
+        truth = {key for key, family in planted.items() if subclass in family["subclasses"]}
+        valid = predicted.get(subclass, set())
+        records.append({
+            "subclass_key": subclass,
+            "planted": len(truth),
+            "candidates": len(candidates[subclass]),
+            "valid": len(valid),
+            "true_positives": len(truth & valid),
+            "planted_noise_candidates": sum(planted[k]["noise"] for k in candidates[subclass]),
+        })
+    frame = pl.DataFrame(records)
+    total = frame.select(pl.lit("overall").alias("subclass_key"), pl.exclude("subclass_key").sum())
+    return pl.concat([frame, total]).with_columns(
+        (pl.col("true_positives") / pl.col("valid")).round(3).alias("precision"),
+        (pl.col("true_positives") / pl.col("planted")).round(3).alias("recall"),
+    )
