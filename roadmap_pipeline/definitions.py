@@ -10,8 +10,9 @@ from roadmap_pipeline.defs.raw.assets import raw_assets
 from roadmap_pipeline.defs.resources import default_resources
 from roadmap_pipeline.defs.taxonomy.assets import search_texts, subclass_patents, subclasses
 from roadmap_pipeline.defs.taxonomy.sensors import taxonomy_sensor
+from roadmap_pipeline.defs.topics.assets import patent_network, topic_assets
 
-subclass_assets = [subclasses, subclass_patents]
+subclass_assets = [subclasses, subclass_patents, topic_assets, patent_network]
 
 
 def build_definitions(resources: dict | None = None) -> dg.Definitions:
