@@ -12,6 +12,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from roadmap_pipeline import settings
 from roadmap_pipeline.definitions import defs
+from roadmap_pipeline.defs.jobs import REPORT_JOB
 from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.raw.assets import data_source
 from roadmap_pipeline.defs.taxonomy.sensors import SUBCLASS_JOB
@@ -78,6 +79,13 @@ def materialize_landing_zone(
     status = materialize_subclasses(instance, definitions)
     if status:
         return status
+    print("indicators and report", flush=True)
+    result = definitions.resolve_job_def(REPORT_JOB).execute_in_process(
+        instance=instance, run_config=_RUN_CONFIG, raise_on_error=False
+    )
+    if not result.success:
+        print(f"indicators or report failed; see the run {result.run_id}", file=sys.stderr)
+        return 1
     print(f"done in {time.monotonic() - started:.1f} s\n")
     print(summary_text(definitions))
     return 0
@@ -151,7 +159,34 @@ def summary_text(definitions: dg.Definitions = defs) -> str:
         lines.append(f"core.families: {families[0]} simple families, {families[1]} filed at several offices")
     lines += [f"core.rejected_records ({severity}): {count}" for severity, count in rejects]
     lines += _screening_lines(warehouse_path, raw_dir)
+    lines += _roadmap_lines(warehouse_path, Path(definitions.resources["landing_zone"].artifacts_dir))
     return "\n".join(lines)
+
+
+def _roadmap_lines(warehouse_path, artifacts_dir: Path) -> list[str]:
+    with connect(warehouse_path) as conn:
+        if not _table_exists(conn, "indicators", "subclass_indicators"):
+            return []
+        rows = conn.sql(
+            "SELECT s.name_ko, s.name_en, i.n_families, i.application_share, i.importance, i.korea_competitiveness,"
+            " i.is_core, i.korea_strength, i.is_focus FROM indicators.subclass_indicators AS i"
+            " JOIN taxonomy.subclasses AS s USING (subclass_key) ORDER BY s.position"
+        ).fetchall()
+    lines = ["", "세부기술 Sub-technology              families  출원점유율  기술중요도  한국경쟁력  핵심 强弱 중점"]
+    for name_ko, name_en, n, share, importance, competitiveness, core, strength, focus in rows:
+        label = f"{name_ko} {name_en}"
+        lines.append(
+            f"{label[:32]:<33} {n:>8}  {_number(share, '.1%'):>9}  {_number(importance, '+.2f'):>9}"
+            f"  {_number(competitiveness, '+.2f'):>9}  {'o' if core else ' ':>3} {strength or ' ':>3} {'V' if focus else ' ':>3}"
+        )
+    report = artifacts_dir / "reports" / "roadmap_report.html"
+    if report.is_file():
+        lines += ["", f"report: {report}", f"workbook: {report.with_suffix('.xlsx')}"]
+    return lines
+
+
+def _number(value, spec: str) -> str:
+    return "–" if value is None else format(value, spec)
 
 
 def _screening_lines(warehouse_path, raw_dir: Path) -> list[str]:

@@ -3,6 +3,7 @@
 1. ``raw_monthly``: delivery months (monthly partitions) of all five sources into the raw tables.
 2. ``core_refresh``: documents, families and the searchable texts, rebuilt from every loaded month.
 3. ``subclass_backfill``: the per-subclass assets (taxonomy_subclass partitions), one run per subclass.
+4. ``roadmap_report``: the cross-subclass indicator table and the report.
 
 A job cannot span two partitionings, hence the split; `roadmap materialize` runs them in turn.
 """
@@ -10,6 +11,8 @@ A job cannot span two partitionings, hence the split; `roadmap materialize` runs
 import dagster as dg
 
 from roadmap_pipeline.defs.taxonomy.sensors import SUBCLASS_JOB
+
+REPORT_JOB = "roadmap_report"
 
 raw_monthly_job = dg.define_asset_job(
     "raw_monthly",
@@ -32,6 +35,11 @@ def build_jobs(subclass_assets) -> list:
         dg.define_asset_job(
             SUBCLASS_JOB,
             selection=per_subclass,
-            description="Screen (and later cluster) one taxonomy subclass; the taxonomy sensor starts it for new subclasses.",
+            description="Screen, cluster and count one taxonomy subclass; the taxonomy sensor starts it for new subclasses.",
+        ),
+        dg.define_asset_job(
+            REPORT_JOB,
+            selection=per_subclass.downstream(include_self=False),
+            description="Indicators across all subclasses and the roadmap report (HTML, Excel, CSV/Parquet).",
         ),
     ]

@@ -65,3 +65,33 @@ def screening_scores(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
         (pl.col("true_positives") / pl.col("valid")).round(3).alias("precision"),
         (pl.col("true_positives") / pl.col("planted")).round(3).alias("recall"),
     )
+
+
+def indicator_agreement(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
+    """Planted dynamics next to the indicators found: growth rate and label, Korean strength.
+
+    `growth` in the warehouse is relative to the whole taxonomy (DESIGN.md), so its sign is compared
+    with the planted rate minus the taxonomy's family-weighted mean rate (`planted_relative`).
+    """
+    with (Path(landing_zone) / GROUND_TRUTH).open(encoding="utf-8") as handle:
+        head = handle.read(1 << 16)
+    planted = json.loads(head[: head.find(',\n "families": [')] + "\n}")["planted"]["subclasses"]
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        found = conn.sql(
+            "SELECT subclass_key, n_families, growth, korea_competitiveness, korea_strength, is_core, is_focus"
+            " FROM indicators.subclass_indicators"
+        ).pl()
+    plan = pl.DataFrame([
+        {"subclass_key": key, "planted_growth": p["growth"], "growth_label": p["growth_label"], "planted_korea": p["korea"]}
+        for key, p in planted.items()
+    ])
+    frame = plan.join(found, on="subclass_key", how="left")
+    mean_rate = (frame["planted_growth"] * frame["n_families"]).sum() / frame["n_families"].sum()
+    return frame.with_columns(
+        (pl.col("planted_growth") - mean_rate).round(3).alias("planted_relative"),
+        pl.col("growth").round(3),
+        pl.col("korea_competitiveness").round(3),
+        (pl.col("planted_korea") == pl.when(pl.col("korea_strength") == "强").then(pl.lit("strong")).otherwise(pl.lit("weak"))).alias("strength_agrees"),
+    ).with_columns(
+        ((pl.col("planted_relative") > 0) == (pl.col("growth") > 0)).alias("growth_sign_agrees"),
+    ).sort("planted_growth", descending=True)

@@ -1,0 +1,100 @@
+"""Reports stage: the roadmap report an analyst reads, as HTML, Excel and CSV/Parquet."""
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from roadmap_pipeline.defs.indicators.assets import subclass_indicators
+from roadmap_pipeline.defs.raw.assets import data_source
+from roadmap_pipeline.defs.resources import LandingZone, TaxonomyFile, Warehouse
+from roadmap_pipeline.defs.topics.assets import THEMES, TRENDS
+from roadmap_pipeline.lib.indicators import Window
+from roadmap_pipeline.lib.report import (
+    ReportHeader,
+    ReportInputs,
+    SubclassTopics,
+    markdown_table,
+    render_html,
+    subclass_names,
+    write_exports,
+    write_workbook,
+)
+from roadmap_pipeline.lib.topics import SUBCLASS_WIDE
+
+REPORT_NAME = "roadmap_report"
+
+
+@dg.asset(
+    key_prefix="reports",
+    group_name="reports",
+    deps=[subclass_indicators, TRENDS, THEMES],
+    kinds={"plotly", "excel", "html"},
+    code_version="1",
+)
+def roadmap_report(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, taxonomy_file: TaxonomyFile, landing_zone: LandingZone
+) -> dg.MaterializeResult:
+    """The roadmap report: the seed's table (출원점유율, 기술중요도, 한국경쟁력, o/强弱/V) with its charts, and per focus subclass its topic clusters, keyword trends, emerging keywords and candidate R&D task themes.
+
+    One self-contained HTML page (opens offline), an Excel workbook and CSV/Parquet exports under
+    ROADMAP_ARTIFACTS/reports/. The header names the data source, taxonomy and version, window,
+    model and this run, so a printed copy can be traced back to its lineage.
+    """
+    taxonomy = taxonomy_file.load()
+    with warehouse.connect() as conn:
+        indicators = conn.sql("SELECT * FROM indicators.subclass_indicators").pl()
+        yearly = conn.sql("SELECT * FROM indicators.yearly_counts").pl()
+        focus = indicators.filter(pl.col("is_focus"))["subclass_key"].to_list()
+        topics = {key: _topics(conn, key) for key in focus}
+        models = [r[0] for r in conn.sql("SELECT DISTINCT model FROM taxonomy.subclass_patents WHERE model IS NOT NULL").fetchall()]
+    first = indicators.drop_nulls("window_first_year").head(1)
+    window = None
+    if first.height:
+        row = first.row(0, named=True)
+        window = Window(row["window_first_year"], row["window_last_year"],
+                        row["window_last_year"] - row["recent_last_year"],
+                        row["recent_last_year"] - row["recent_first_year"] + 1)
+    header = ReportHeader(
+        data_source=data_source(Path(landing_zone.raw_dir)),
+        taxonomy_key=taxonomy.key, taxonomy_name_ko=taxonomy.name_ko, taxonomy_name_en=taxonomy.name_en,
+        taxonomy_version=taxonomy.version, taxonomy_file=taxonomy.path, window=window,
+        model_id=", ".join(models), run_id=context.run_id, generated_at=datetime.now(timezone.utc),
+        thresholds={name: float(indicators[name].max() or 0.0) for name in ("core_threshold", "strength_threshold")}
+        if indicators.height else {},
+    )
+    inputs = ReportInputs(indicators=indicators, yearly_counts=yearly, header=header,
+                          subclasses=subclass_names(taxonomy), topics=topics)
+    folder = Path(landing_zone.artifacts_dir) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    html = render_html(inputs, folder / f"{REPORT_NAME}.html")
+    workbook = write_workbook(inputs, folder / f"{REPORT_NAME}.xlsx")
+    exports = write_exports(inputs, folder)
+    context.log.info(f"roadmap report: {html}")
+    return dg.MaterializeResult(metadata={
+        "report (HTML)": dg.MetadataValue.path(str(html)),
+        "workbook (Excel)": dg.MetadataValue.path(str(workbook)),
+        "exports": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in exports)),
+        "roadmap table": dg.MetadataValue.md(markdown_table(inputs)),
+        "data source": header.data_source,
+        "focus subclasses": ", ".join(focus) or "none",
+    })
+
+
+def _topics(conn, key: str) -> SubclassTopics:
+    def frame(sql: str) -> pl.DataFrame:
+        return conn.execute(sql, [key]).pl()
+
+    return SubclassTopics(
+        clusters=frame("SELECT cluster_id, size, label, keywords FROM topics.clusters WHERE subclass_key = ? ORDER BY cluster_id"),
+        keyword_trends=frame(
+            "SELECT cluster_id, window_start, window_end, keyword, weight, emergence FROM topics.keyword_trends"
+            " WHERE subclass_key = ? ORDER BY cluster_id, window_start, weight DESC"),
+        themes=frame(
+            "SELECT cluster_id, growth, n_recent, n_before, top_emerging, label, rank FROM topics.task_themes"
+            " WHERE subclass_key = ? ORDER BY rank"),
+        emerging=conn.execute(
+            "SELECT keyword, escore, eligible FROM topics.emerging_keywords WHERE subclass_key = ? AND cluster_id = ?"
+            " ORDER BY escore DESC LIMIT 25", [key, SUBCLASS_WIDE]).pl(),
+    )
