@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: demo test ui bench clean
+.PHONY: demo test ui bench clean report-check
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,13 @@ demo: $(BIN)/.installed $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/roadmap materialize
 
 test: $(BIN)/.installed
+	scripts/install_browser.sh
 	$(BIN)/pytest
+
+# Render the report of the last `make demo` in headless Chromium; screenshot beside the report.
+report-check: $(BIN)/.installed
+	scripts/install_browser.sh
+	$(BIN)/python scripts/check_report.py
 
 ui: $(BIN)/.installed $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
