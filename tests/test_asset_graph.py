@@ -24,7 +24,7 @@ def graph_snapshot() -> dict:
             "partitions": type(partitions).__name__ if partitions else None,
             "kinds": sorted(node.kinds),
             "checks": sorted(c.name for c in node.check_keys),
-            "pool": node.pools and sorted(node.pools),
+            "pool": sorted(node.pools) if node.pools else None,
         }
     jobs = sorted(job.name for job in defs.jobs or [])
     return {"assets": assets, "jobs": jobs,

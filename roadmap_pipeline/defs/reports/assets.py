@@ -30,6 +30,7 @@ REPORT_NAME = "roadmap_report"
     key_prefix="reports",
     group_name="reports",
     deps=[subclass_indicators, TRENDS, THEMES],
+    pool="duckdb",
     kinds={"plotly", "excel", "html"},
     code_version="1",
 )

@@ -172,6 +172,7 @@ def topic_assets(
     group_name="topics",
     partitions_def=subclass_partitions,
     deps=[MEMBERS],
+    pool="duckdb",
     kinds={"networkx", "duckdb"},
     code_version="1",
 )
