@@ -4,7 +4,7 @@ import duckdb
 import polars as pl
 from scipy.stats import spearmanr
 
-from roadmap_pipeline.demo.synthetic.evaluate import indicator_agreement
+from roadmap_pipeline.demo.synthetic.evaluate import emerging_recovery, indicator_agreement
 
 
 def test_korea_strength_and_growth_come_back(demo_pipeline):
@@ -30,3 +30,15 @@ def test_topics_and_report_are_written(demo_pipeline):
     assert "출원점유율" in html and "SYNTHETIC" in html
     assert (root / "artifacts" / "reports" / "roadmap_report.xlsx").is_file()
     assert (root / "artifacts" / "networks" / focus[0] / "network.graphml").is_file()
+
+
+def test_planted_emerging_keywords_rank_among_the_top_emerging_terms(demo_pipeline):
+    root, _, _ = demo_pipeline
+    found = emerging_recovery(root / "raw", root / "wh.duckdb", top=15)
+    print(found)
+    # EScore's eligibility needs the term in complete years at least 3 years apart: with 2023 the
+    # last complete year, sub-topics planted from 2021 are too young to be eligible.
+    old_enough = found.filter(pl.col("start_year") <= 2020)
+    assert old_enough["subclass_key"].n_unique() == 3
+    best = old_enough.group_by("subclass_key").agg(pl.col("rank_eligible").min())
+    assert (best["rank_eligible"] <= 15).all(), best

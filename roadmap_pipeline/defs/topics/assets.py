@@ -28,6 +28,7 @@ MAX_CLUSTERS = 40
 # planted sub-topics): PCA-5 0.42 mean, PCA-10 0.28-0.39, UMAP-5 worse and 30-95 s of numba
 # compilation per process.
 _REDUCER_COMPONENTS = 5
+_INCOMPLETE_YEARS = 2
 _TABLES = ("clusters", "cluster_members", "keyword_trends", "cluster_windows", "emerging_keywords", "task_themes")
 
 _VALID_FAMILIES = """
@@ -95,9 +96,13 @@ def topic_assets(
     subclass = taxonomy_file.load().subclass(key)
     with warehouse.connect() as conn:
         families = conn.execute(_VALID_FAMILIES, [key]).pl()
+        data_last_year = conn.sql("SELECT max(py) FROM taxonomy.search_texts").fetchone()[0]
+    # The last complete year is the same for every subclass: the warehouse's last priority year less
+    # the two years that publication lag leaves incomplete (a small subclass may lack the last year).
+    last_year = config.last_year or (data_last_year - _INCOMPLETE_YEARS if data_last_year else None)
     vectors, stats = embed_with_cache(embeddings.embedder(), embeddings.cache(), families["text"].fill_null("").to_list())
     settings = TopicSettings(
-        last_year=config.last_year, window_years=config.window_years, min_cluster_size=config.min_cluster_size,
+        last_year=last_year, window_years=config.window_years, min_cluster_size=config.min_cluster_size,
         keywords_per_cluster=config.keywords_per_cluster, seed=config.seed,
         reducer=PCAReducer(_REDUCER_COMPONENTS, seed=config.seed),
     )

@@ -95,3 +95,36 @@ def indicator_agreement(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
     ).with_columns(
         ((pl.col("planted_relative") > 0) == (pl.col("growth") > 0)).alias("growth_sign_agrees"),
     ).sort("planted_growth", descending=True)
+
+
+def emerging_recovery(landing_zone: Path, warehouse: Path, top: int = 15) -> pl.DataFrame:
+    """Where the planted emerging keywords rank among their subclass's eligible emerging terms.
+
+    A planted keyword counts as found when one of its multi-word terms (or the keyword itself when it
+    is a single token, like ``text-to-cad``) is among the subclass-wide top `top` terms by EScore.
+    """
+    from roadmap_pipeline.lib.keywords import tokenize
+    from roadmap_pipeline.lib.topics import SUBCLASS_WIDE
+
+    with (Path(landing_zone) / GROUND_TRUTH).open(encoding="utf-8") as handle:
+        head = handle.read(1 << 16)
+    emerging = json.loads(head[: head.find(',\n "families": [')] + "\n}")["planted"]["emerging"]
+    records = []
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        for subclass, planted in emerging.items():
+            rows = conn.execute(
+                "SELECT keyword, eligible FROM topics.emerging_keywords WHERE subclass_key = ? AND cluster_id = ?"
+                " ORDER BY escore DESC, keyword", [subclass, SUBCLASS_WIDE]).fetchall()
+            eligible = [k for k, ok in rows if ok][:top]
+            every = [k for k, _ in rows][:top]
+            for keyword in planted["keywords"]:
+                tokens = tokenize(keyword)
+                terms = [t for t in tokens if " " in t] or tokens
+                records.append({"subclass_key": subclass, "keyword": keyword, "start_year": planted["start_year"],
+                                "rank_eligible": _best_rank(terms, eligible), "rank_any": _best_rank(terms, every)})
+    return pl.DataFrame(records)
+
+
+def _best_rank(terms: list[str], ranked: list[str]) -> int | None:
+    ranks = [ranked.index(t) + 1 for t in terms if t in ranked]
+    return min(ranks) if ranks else None
