@@ -5,41 +5,40 @@
 3. ``subclass_backfill``: the per-subclass assets (taxonomy_subclass partitions), one run per subclass.
 4. ``roadmap_report``: the cross-subclass indicator table and the report.
 
-A job cannot span two partitionings, hence the split; `roadmap materialize` runs them in turn.
+A job cannot span two partitionings, hence the split; `roadmap materialize` runs them in turn, and
+in a running instance the monthly schedule starts the first and the refresh sensor the others.
 """
 
 import dagster as dg
 
+from roadmap_pipeline.defs.indicators.assets import subclass_facts
+from roadmap_pipeline.defs.taxonomy.assets import subclass_patents, subclasses
 from roadmap_pipeline.defs.taxonomy.sensors import SUBCLASS_JOB
+from roadmap_pipeline.defs.topics.assets import patent_network, topic_assets
 
-REPORT_JOB = "roadmap_report"
+RAW_JOB, CORE_JOB, REPORT_JOB = "raw_monthly", "core_refresh", "roadmap_report"
+
+subclass_assets = [subclasses, subclass_patents, topic_assets, patent_network, subclass_facts]
+_per_subclass = dg.AssetSelection.assets(*subclass_assets)
 
 raw_monthly_job = dg.define_asset_job(
-    "raw_monthly",
+    RAW_JOB,
     selection=dg.AssetSelection.groups("raw"),
     description="Parse delivery months (monthly partitions) of all five sources into the raw tables.",
 )
-
-
-def build_jobs(subclass_assets) -> list:
-    """The jobs, given the assets partitioned by subclass."""
-    per_subclass = dg.AssetSelection.assets(*subclass_assets)
-    core = dg.AssetSelection.groups("raw").downstream(include_self=False) - per_subclass.downstream()
-    return [
-        raw_monthly_job,
-        dg.define_asset_job(
-            "core_refresh",
-            selection=core,
-            description="Rebuild documents, families and search texts from every loaded month.",
-        ),
-        dg.define_asset_job(
-            SUBCLASS_JOB,
-            selection=per_subclass,
-            description="Screen, cluster and count one taxonomy subclass; the taxonomy sensor starts it for new subclasses.",
-        ),
-        dg.define_asset_job(
-            REPORT_JOB,
-            selection=per_subclass.downstream(include_self=False),
-            description="Indicators across all subclasses and the roadmap report (HTML, Excel, CSV/Parquet).",
-        ),
-    ]
+core_refresh_job = dg.define_asset_job(
+    CORE_JOB,
+    selection=dg.AssetSelection.groups("raw").downstream(include_self=False) - _per_subclass.downstream(),
+    description="Rebuild documents, families and search texts from every loaded month.",
+)
+subclass_job = dg.define_asset_job(
+    SUBCLASS_JOB,
+    selection=_per_subclass,
+    description="Screen, cluster and count one taxonomy subclass; the taxonomy sensor starts it for new subclasses.",
+)
+report_job = dg.define_asset_job(
+    REPORT_JOB,
+    selection=_per_subclass.downstream(include_self=False),
+    description="Indicators across all subclasses and the roadmap report (HTML, Excel, CSV/Parquet).",
+)
+jobs = [raw_monthly_job, core_refresh_job, subclass_job, report_job]

@@ -8,7 +8,7 @@ from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.resources import TaxonomyFile
 from roadmap_pipeline.lib.taxonomy import TaxonomyError
 
-SUBCLASS_JOB = "subclass_backfill"
+SUBCLASS_JOB = "subclass_backfill"  # the job itself is in defs/jobs.py, which imports this stage's assets
 
 
 @dg.sensor(

@@ -128,3 +128,28 @@ def emerging_recovery(landing_zone: Path, warehouse: Path, top: int = 15) -> pl.
 def _best_rank(terms: list[str], ranked: list[str]) -> int | None:
     ranks = [ranked.index(t) + 1 for t in terms if t in ranked]
     return min(ranks) if ranks else None
+
+
+def cluster_agreement(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
+    """Adjusted Rand index of each subclass's clusters against the planted sub-topics of its families.
+
+    ``ari`` counts outliers (-1) as one more cluster; ``ari_clustered`` leaves them out.
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    planted = planted_families(landing_zone)
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        mapping = family_map(conn, planted)
+        members = conn.sql("SELECT subclass_key, family_id, cluster_id FROM topics.cluster_members").pl()
+    records = []
+    for (subclass,), group in members.group_by("subclass_key", maintain_order=True):
+        rows = [(planted[mapping[f]]["topic"], c) for f, c in zip(group["family_id"], group["cluster_id"]) if f in mapping]
+        topics, clusters = [t for t, _ in rows], [c for _, c in rows]
+        kept = [(t, c) for t, c in rows if c >= 0]
+        records.append({
+            "subclass_key": subclass, "families": len(rows), "planted_topics": len(set(topics)),
+            "clusters": len({c for c in clusters if c >= 0}), "outliers": sum(c < 0 for c in clusters),
+            "ari": round(adjusted_rand_score(topics, clusters), 3),
+            "ari_clustered": round(adjusted_rand_score([t for t, _ in kept], [c for _, c in kept]), 3) if kept else None,
+        })
+    return pl.DataFrame(records).sort("subclass_key")
