@@ -61,7 +61,7 @@ def roadmap_report(
         data_source=data_source(Path(landing_zone.raw_dir)),
         taxonomy_key=taxonomy.key, taxonomy_name_ko=taxonomy.name_ko, taxonomy_name_en=taxonomy.name_en,
         taxonomy_version=taxonomy.version, taxonomy_file=taxonomy.path, window=window,
-        model_id=", ".join(models), run_id=context.run_id, generated_at=datetime.now(timezone.utc),
+        model_id=", ".join(models), run_id=context.run.run_id, generated_at=datetime.now(timezone.utc),
         thresholds={name: float(indicators[name].max() or 0.0) for name in ("core_threshold", "strength_threshold")}
         if indicators.height else {},
     )
