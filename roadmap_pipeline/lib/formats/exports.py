@@ -1,0 +1,143 @@
+"""Analyst exports of patent search tools: Lens.org, Lens API, Espacenet, Google Patents, KIPRIS.
+
+An analyst downloads a hit list from a search tool as CSV (or opens it in Excel and saves it as
+XLSX) and drops it in the landing zone. This parser recognises the tool from the header row,
+never from the file name, and yields the same normalized `Document` as the bulk formats, with
+DOCDB ids built by `roadmap_pipeline.lib.numbers`, so that an export and a bulk file describing
+the same publication give the same ``doc_id``.
+
+Flavours (``source_format`` is ``export-<flavour>``) and what each reads are described in
+`exports_flavours`; how the table is found (encoding, separator, lines above the header, XLSX) in
+`exports_table`; cell notations (numbers, dates, classes, names) in `exports_fields`.
+
+What an export does not carry stays None: Lens, Espacenet and Google Patents exports have no
+abstracts, only the Lens CSV has application and priority numbers, only Espacenet has DOCDB family
+ids. Locators are ``line N``, the physical line a row starts on (a row with a multi-line cell spans
+several), or ``sheet NAME row N`` in a workbook.
+
+Rejects:
+
+* a row without a publication number that normalizes: its number is blank, unreadable, in
+  Excel's scientific notation (``2.02E+11``: the digits are gone and are never guessed), or hit
+  by bytes that do not decode → one Reject at ``line N`` with the row as excerpt;
+* a cell that cannot be read in a row that still gives a Document (an application or priority
+  number, a date, a class symbol) → a Reject at ``line N <column>``, the Document kept without it;
+* a row whose text cells held undecodable bytes (replaced by U+FFFD) → the Document, and a Reject
+  at ``line N`` saying so;
+* an empty file, an unknown header, a legacy .xls or an unreadable workbook → one Reject at
+  ``file`` naming what the header looks like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from roadmap_pipeline.lib.formats.exports_flavours import (
+    FLAVOURS,
+    Flavour,
+    RowRejected,
+    describe_unknown,
+    match_header,
+)
+from roadmap_pipeline.lib.formats.exports_rows import Row
+from roadmap_pipeline.lib.formats.exports_table import (
+    XLSX_MAGIC,
+    Table,
+    TableError,
+    TableRow,
+    header_of_head,
+    open_table,
+)
+from roadmap_pipeline.lib.records import Document, Reject
+
+FLAVOUR_NAMES = tuple(f.name for f in FLAVOURS)
+# What `detect` answers for a workbook whose first sheet is not inside the bytes it was given.
+WORKBOOK = "xlsx"
+
+
+def detect(head: bytes) -> str | None:
+    """The export flavour of a file from its first bytes, or None when it is not an export.
+
+    Args:
+        head: the first bytes of the file (16 KiB hold any export's header).
+
+    Returns:
+        ``lens``, ``lens-api``, ``espacenet``, ``google-patents`` or ``kipris`` when a known header
+        is among the first lines (CSV in any of the supported encodings and separators, or an XLSX
+        workbook held whole in ``head``); `WORKBOOK` for an XLSX workbook cut off by ``head``,
+        whose header only `parse` can read; None otherwise.
+    """
+    if head.startswith(XLSX_MAGIC):
+        try:
+            table = open_table(_BytesReader(head), match_header)
+        except TableError:
+            return WORKBOOK if _cut_off(head) else None
+        return table.match.name
+    flavour = header_of_head(head, match_header)
+    return flavour.name if flavour else None
+
+
+def parse(stream: BinaryIO, source_file: str) -> Iterator[Document | Reject]:
+    """Documents and rejects of one analyst export.
+
+    Args:
+        stream: binary file object at the start of the export (CSV or XLSX).
+        source_file: name used in locators and rejects.
+
+    Yields:
+        The Documents of each row followed by the Rejects of its unreadable cells, a Reject per
+        row that gives no Document, or one file-level Reject when no export table is found.
+    """
+    try:
+        table = open_table(stream, match_header)
+    except TableError as exc:
+        reason = exc.reason
+        if exc.first_cells:
+            reason = f"{describe_unknown(exc.first_cells)}"
+        yield Reject(source_file, "file", reason, exc.excerpt)
+        return
+    yield from _rows(table, source_file)
+
+
+def _rows(table: Table[Flavour], source_file: str) -> Iterator[Document | Reject]:
+    flavour = table.match
+    columns = flavour.column_indexes(table.header)
+    for table_row in table.rows:
+        row = Row(source_file, flavour.source_format, table_row, columns, table.header,
+                  table.preamble)
+        yield from _read_row(flavour, row, table_row)
+
+
+def _read_row(flavour: Flavour, row: Row, table_row: TableRow) -> Iterator[Document | Reject]:
+    if table_row.cells is None:
+        yield row.reject(table_row.error or "row could not be split into cells")
+        return
+    try:
+        documents = flavour.read(row)
+    except RowRejected as exc:
+        yield row.reject(str(exc))
+        return
+    row.note_damage()
+    row.extra_cells()
+    yield from documents
+    yield from row.issues
+
+
+class _BytesReader:
+    """The bytes given to `detect`, as a stream."""
+
+    def __init__(self, data: bytes):
+        self._data = data
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0:
+            data, self._data = self._data, b""
+        else:
+            data, self._data = self._data[:size], self._data[size:]
+        return data
+
+
+def _cut_off(head: bytes) -> bool:
+    """Whether a zip's bytes stop before its end-of-central-directory record."""
+    return b"PK\x05\x06" not in head[-66000:]
