@@ -7,8 +7,9 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# The delivering source of each landing-zone folder, and the raw asset that reads it.
-SOURCES = {"kipo": "KR", "uspto": "US", "jpo": "JP", "cnipa": "CN", "epo": "EP"}
+# The delivering source of each landing-zone folder, and the raw asset that reads it: the five
+# offices' dumps, and the analysts' exports of search tools (Lens, Espacenet, Google Patents, KIPRIS).
+SOURCES = {"kipo": "KR", "uspto": "US", "jpo": "JP", "cnipa": "CN", "epo": "EP", "exports": "EXPORTS"}
 IP5_OFFICES = ("KR", "US", "JP", "CN", "EP")
 
 

@@ -17,7 +17,8 @@ from roadmap_pipeline.lib.warehouse import run_sql
 from roadmap_pipeline.settings import IP5_OFFICES, SOURCES
 
 MAX_REJECT_RATE = 0.01
-_NAMES = {"kipo": "KIPO (KR)", "uspto": "USPTO (US)", "jpo": "JPO (JP)", "cnipa": "CNIPA (CN)", "epo": "EPO (EP, DOCDB/OPS)"}
+_NAMES = {"kipo": "KIPO (KR)", "uspto": "USPTO (US)", "jpo": "JPO (JP)", "cnipa": "CNIPA (CN)", "epo": "EPO (EP, DOCDB/OPS)",
+          "exports": "analyst export (Lens, Espacenet, Google Patents, KIPRIS CSV/XLSX)"}
 _TABLE_COLUMNS = [
     ("doc_id", "string", "DOCDB publication id CC-NUMBER-KIND"),
     ("office", "string", "publishing authority"),
@@ -95,7 +96,7 @@ def build_raw_asset(source: str, office: str) -> dg.AssetsDefinition:
         group_name="raw",
         partitions_def=monthly_partitions,
         pool="duckdb",
-        kinds={"duckdb", "xml"},
+        kinds={"duckdb", "csv" if source == "exports" else "xml"},
         code_version="1",
         description=(
             f"One row per publication record parsed from the {_NAMES[source]} dumps of one delivery month"

@@ -20,6 +20,8 @@ Rejects:
 * a row without a publication number that normalizes: its number is blank, unreadable, in
   Excel's scientific notation (``2.02E+11``: the digits are gone and are never guessed), or hit
   by bytes that do not decode → one Reject at ``line N`` with the row as excerpt;
+* a quote left open: the lines it runs over → one Reject at the line where it opens, naming them
+  (the CSV module reads strictly, and a multi-line row with the wrong cell count is refused);
 * a cell that cannot be read in a row that still gives a Document (an application or priority
   number, a date, a class symbol) → a Reject at ``line N <column>``, the Document kept without it;
 * a row whose text cells held undecodable bytes (replaced by U+FFFD) → the Document, and a Reject
@@ -69,6 +71,8 @@ def detect(head: bytes) -> str | None:
         whose header only `parse` can read; None otherwise.
     """
     if head.startswith(XLSX_MAGIC):
+        if b"xl/" not in head and b"[Content_Types].xml" not in head:
+            return None  # a zip of something else (a weekly bulk zip): not a workbook
         try:
             table = open_table(_BytesReader(head), match_header)
         except TableError:
@@ -113,6 +117,10 @@ def _read_row(flavour: Flavour, row: Row, table_row: TableRow) -> Iterator[Docum
     if table_row.cells is None:
         yield row.reject(table_row.error or "row could not be split into cells")
         return
+    broken = _broken_quoting(table_row, len(row.header))
+    if broken:
+        yield row.reject(broken)
+        return
     try:
         documents = flavour.read(row)
     except RowRejected as exc:
@@ -122,6 +130,22 @@ def _read_row(flavour: Flavour, row: Row, table_row: TableRow) -> Iterator[Docum
     row.extra_cells()
     yield from documents
     yield from row.issues
+
+
+def _broken_quoting(table_row: TableRow, columns: int) -> str | None:
+    """Why a row spanning lines is taken for a quote left open, or None.
+
+    A stray quote that pairs with a later one reads the rows between as one cell without any CSV
+    error; such a row spans several lines and has a cell count its header does not have.
+    """
+    span = table_row.span
+    count = len(table_row.cells or [])
+    if span is None or span[0] == span[1] or count == columns:
+        return None
+    return (
+        f"broken quoting: a quoted cell runs over lines {span[0]}-{span[1]} and the row has "
+        f"{count} cells for {columns} header columns; these lines are not read"
+    )
 
 
 class _BytesReader:

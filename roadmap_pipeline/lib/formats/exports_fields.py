@@ -249,8 +249,8 @@ _NAME_COUNTRY = re.compile(r"(.*?)\s*\[([A-Z]{2})\]")
 # Pieces that a comma split cuts off a name: "Overture Services, Inc.", "Martin C. Buskirk, Jr.".
 _NAME_SUFFIXES = frozenset(
     """inc incorporated ltd limited llc l.l.c lp l.p llp l.l.p corp corporation co plc pte
-    gmbh ag kg nv n.v bv b.v sa s.a spa s.p.a srl s.r.l sas s.a.s ab oy as a/s
-    jr sr ii iii iv phd md m.d""".split()
+    gmbh ag kg nv n.v bv b.v sa s.a spa s.p.a srl s.r.l sas s.a.s sl s.l slu s.l.u sarl s.a.r.l
+    ab oy as a/s kk k.k ltda bhd jr sr ii iii iv phd md m.d""".split()
 )
 
 
@@ -362,8 +362,9 @@ def split_korean_title(text: str) -> tuple[str, str | None]:
     """KIPRIS's ``Korean title(ENGLISH TITLE)`` → (Korean title, English title).
 
     The English title is the balanced parenthesis group closing the text, when it has Latin
-    letters, no Hangul and more than one word, and Hangul is left before it; otherwise the text is
-    returned whole, so that a Korean title ending in an acronym (``…전극(RGO)``) keeps it.
+    letters and no Hangul, and Hangul is left before it (``비옷(RAINCOAT)``); otherwise the text is
+    returned whole. KIPRIS always appends the English title this way, so a closing group is taken
+    for it even when it is one word.
     """
     value = text.strip()
     if not value.endswith(")"):
@@ -377,7 +378,7 @@ def split_korean_title(text: str) -> tuple[str, str | None]:
             depth -= 1
             if depth == 0:
                 korean, english = value[:position].strip(), value[position + 1 : -1].strip()
-                if _HANGUL.search(korean) and is_latin_only(english) and " " in english:
+                if _HANGUL.search(korean) and is_latin_only(english):
                     return korean, english
                 return value, None
     return value, None

@@ -182,6 +182,8 @@ def read_lens(row: Row) -> list[Document]:
     _check_jurisdiction(row, office)
     filed = _date(row, "application_date")
     title = clean_text(row.get("title"))
+    if title and title.replace(" ", "") == written.replace(" ", ""):
+        title = None  # Lens shows the number where the publication has no title
     classes = _classes(row, "cpc", "CPC", _double_semicolon(row.get("cpc")))
     classes += _classes(row, "ipc", "IPC", _double_semicolon(row.get("ipc")))
     return [
@@ -370,7 +372,7 @@ def _family_id(row: Row) -> str | None:
     return str(int(written))
 
 
-# --- Google Patents --------------------------------------------------------------------------------
+# --- Google Patents -----------------------------------------------------------------------------
 
 
 def read_google(row: Row) -> list[Document]:
@@ -401,9 +403,9 @@ def read_google(row: Row) -> list[Document]:
     ]
 
 
-# --- KIPRIS ----------------------------------------------------------------------------------------
+# --- KIPRIS -------------------------------------------------------------------------------------
 
-# Right type (first two digits of a KIPRIS number) -> kind of the open and the registered publication.
+# Right type (a KIPRIS number's first two digits) -> kinds of the open and registered publication.
 _KR_KINDS = {"10": ("A", "B1"), "20": ("U", "Y1")}
 
 
@@ -458,7 +460,8 @@ def _kipris_publication(row: Row, name: str, written: str, position: int,
     else:
         kinds = _KR_KINDS.get(re.sub(r"\D", "", written)[:2])
         if kinds is None:
-            problem = f"{column} {written!r}: right type is neither 10 (patent) nor 20 (utility model)"
+            problem = (f"{column} {written!r}: right type is neither 10 (patent) nor 20 "
+                       "(utility model)")
         else:
             try:
                 return export_publication_id("KR", written, kinds[position], fmt="kipris")

@@ -125,7 +125,7 @@ class Row:
 
 
 def document(row: Row, doc_id: str, **fields) -> Document:
-    """A Document of a row: office, number and kind from ``doc_id``, source and locator from the row."""
+    """A row's Document: office, number and kind from ``doc_id``; source and locator from the row."""
     office, number, kind = split_doc_id(doc_id)
     return Document(
         doc_id=doc_id,

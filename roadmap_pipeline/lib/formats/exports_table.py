@@ -6,9 +6,10 @@ sniffed from the header line; tools put lines above the header (Espacenet's quer
 Google Patents' ``search URL:``). XLSX workbooks are read from their first sheet with openpyxl in
 read-only mode.
 
-Rows are read one by one (bounded memory) with the physical line each starts on, so that a
-reject points at the line an analyst sees in an editor. Bytes that do not decode are replaced by
-U+FFFD line by line, and the row that holds them is flagged, never silently repaired.
+CSV rows are streamed (bounded memory) with the physical line each starts on, so that a reject
+points at the line an analyst sees in an editor; a workbook is held in memory, as a zip needs
+random access. Bytes that do not decode are replaced by U+FFFD line by line, and the row that holds
+them is flagged, never silently repaired.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class TableRow:
     excerpt: str
     damaged: bool = False  # undecodable bytes were replaced by U+FFFD in this row
     error: str | None = None  # the CSV module's complaint when cells is None
+    span: tuple[int, int] | None = None  # first and last physical line of a CSV row
 
 
 @dataclass
@@ -203,10 +205,16 @@ def _decode(raw: bytes, codec: str) -> tuple[str, bool]:
 
 
 def _split(text: str, delimiter: str) -> list[str]:
-    return next(csv.reader([text], delimiter=delimiter), [])
+    """Cells of one line; none when the CSV module cannot split it (a bare CR, binary data)."""
+    try:
+        return next(csv.reader([text], delimiter=delimiter), [])
+    except csv.Error:
+        return []
 
 
-def _find_header(scanned: list[bytes], codec: str, match) -> tuple[int, str, list[str], object] | None:
+def _find_header(
+    scanned: list[bytes], codec: str, match
+) -> tuple[int, str, list[str], object] | None:
     """Index, separator, cells and match of the first scanned line that is a known header."""
     for index, raw in enumerate(scanned):
         text = _decode(raw, codec)[0].strip("\r\n")
@@ -241,7 +249,9 @@ def _chain(first: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
-def _csv_rows(lines: Iterator[bytes], codec: str, delimiter: str, first_line: int) -> Iterator[TableRow]:
+def _csv_rows(
+    lines: Iterator[bytes], codec: str, delimiter: str, first_line: int
+) -> Iterator[TableRow]:
     """Data rows with the physical line each starts on; quoted cells may span lines."""
     pending: list[str] = []
     damaged: list[bool] = []
@@ -253,7 +263,8 @@ def _csv_rows(lines: Iterator[bytes], codec: str, delimiter: str, first_line: in
             damaged.append(bad)
             yield text
 
-    reader = csv.reader(decoded(), delimiter=delimiter)
+    # strict: a quote left open must fail loudly, not swallow the rows after it into one cell.
+    reader = csv.reader(decoded(), delimiter=delimiter, strict=True)
     line = first_line
     while True:
         error = None
@@ -262,10 +273,12 @@ def _csv_rows(lines: Iterator[bytes], codec: str, delimiter: str, first_line: in
         except StopIteration:
             return
         except csv.Error as exc:
-            cells, error = None, f"CSV error: {exc}"
-        excerpt = "".join(pending)
+            last = line + max(len(pending), 1) - 1
+            cells, error = None, f"CSV error: {exc}; lines {line}-{last} are not read"
+        span = (line, line + max(len(pending), 1) - 1)
+        excerpt = "".join(pending)[:EXCERPT_CHARS]
         if cells is None or any(c.strip() for c in cells):
-            yield TableRow(f"line {line}", cells, excerpt[:EXCERPT_CHARS], any(damaged), error)
+            yield TableRow(f"line {line}", cells, excerpt, any(damaged), error, span)
         line += len(pending)
         pending.clear()
         damaged.clear()
@@ -307,7 +320,9 @@ def _workbook_table(data: bytes, match) -> Table:
     raise TableError(f"no known export header in sheet {name}", " | ".join(cells), cells)
 
 
-def _sheet_rows(workbook, name: str, scanned: list[list[str]], rows, first_row: int) -> Iterator[TableRow]:
+def _sheet_rows(
+    workbook, name: str, scanned: list[list[str]], rows, first_row: int
+) -> Iterator[TableRow]:
     number = first_row
     try:
         for cells in _chain_rows(scanned, rows):

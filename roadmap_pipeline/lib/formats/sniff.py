@@ -24,6 +24,7 @@ USPTO = Format("uspto", True, "USPTO ICE XML v4 (us-patent-grant / us-patent-app
 EXCHANGE = Format("exchange", True, "EPO exchange documents (DOCDB bulk or OPS response)")
 KIPRIS = Format("kipris", True, "KIPRIS Plus XML response")
 ZIP = Format("zip", True, "zip archive")
+EXPORTS = Format("exports", True, "analyst export of a search tool (Lens, Espacenet, Google Patents, KIPRIS; CSV or XLSX)")
 GZIP = Format("gzip", True, "gzip stream")
 
 _XML_ROOTS = {
@@ -53,7 +54,7 @@ def sniff(head: bytes) -> Format:
         unknown content, with a description naming what the file looks like.
     """
     if head.startswith(b"PK\x03\x04"):
-        return ZIP
+        return EXPORTS if _is_export(head) else ZIP
     if head.startswith(b"\x1f\x8b"):
         return GZIP
     if head.startswith(b"PK\x05\x06") or head.startswith(b"PK\x07\x08"):
@@ -62,6 +63,8 @@ def sniff(head: bytes) -> Format:
         return Format("pdf", False, "PDF document, not a data file")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return Format("ole", False, "legacy Microsoft Office file (xls/doc), not supported")
+    if _is_export(head):
+        return EXPORTS
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         head = head.decode("utf-16", "ignore").encode("utf-8")
     text = _strip_bom(head).lstrip()
@@ -72,6 +75,12 @@ def sniff(head: bytes) -> Format:
     if text.startswith(b"PATN") or b"\nPATN" in text[:2000]:
         return Format("uspto-aps", False, "USPTO APS 'Green Book' text (1976-2001), not supported")
     return _sniff_text(text)
+
+
+def _is_export(head: bytes) -> bool:
+    from roadmap_pipeline.lib.formats.exports import detect  # the export reader pulls in csv/openpyxl code
+
+    return detect(head) is not None
 
 
 def _strip_bom(head: bytes) -> bytes:
@@ -116,7 +125,7 @@ def _sniff_text(text: bytes) -> Format:
         return Format("binary", False, "binary data of an unknown format")
     first = decoded.splitlines()[0] if decoded.splitlines() else ""
     if first.count(",") >= 3 or first.count(";") >= 3 or first.count("\t") >= 3:
-        return Format("csv", False, "delimited text (CSV/TSV export), not a bulk dump format")
+        return Format("csv", False, "delimited text (CSV/TSV) of no known export tool")
     if not decoded.strip():
         return Format("empty", False, "empty file")
     return Format("text", False, "plain text of an unknown format")
