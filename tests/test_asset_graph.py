@@ -41,5 +41,5 @@ def test_asset_graph_matches_snapshot():
 
 def test_lineage_reaches_every_raw_source():
     snapshot = graph_snapshot()["assets"]
-    assert snapshot["core/documents"]["deps"] == ["raw_cnipa", "raw_epo", "raw_jpo", "raw_kipo", "raw_uspto"]
+    assert snapshot["core/documents"]["deps"] == ["raw_cnipa", "raw_epo", "raw_exports", "raw_jpo", "raw_kipo", "raw_uspto"]
     assert snapshot["core/families"]["deps"] == ["core/family_members"]
