@@ -24,6 +24,7 @@ SELECT
     f.ipc,
     CAST(year(f.earliest_priority_date) AS INTEGER) AS py,
     trim(concat_ws('. ', nullif(trim(f.title), ''), nullif(trim(f.abstract), ''))) AS embed_text,
-    coalesce(f.abstract_lang, f.title_lang) AS embed_lang
+    coalesce(f.abstract_lang, f.title_lang) AS embed_lang,
+    nullif(trim(f.abstract), '') IS NULL AS title_only
 FROM core.families AS f
 LEFT JOIN search_family_texts AS s USING (family_id);

@@ -50,6 +50,10 @@ def roadmap_report(
         focus = indicators.filter(pl.col("is_focus"))["subclass_key"].to_list()
         topics = {key: _topics(conn, key) for key in focus}
         models = [r[0] for r in conn.sql("SELECT DISTINCT model FROM taxonomy.subclass_patents WHERE model IS NOT NULL").fetchall()]
+        valid, title_only = conn.sql(
+            "SELECT count(DISTINCT p.family_id), count(DISTINCT p.family_id) FILTER (WHERE t.title_only)"
+            " FROM taxonomy.subclass_patents AS p JOIN taxonomy.search_texts AS t USING (family_id) WHERE p.is_valid"
+        ).fetchone()
     first = indicators.drop_nulls("window_first_year").head(1)
     window = None
     if first.height:
@@ -57,8 +61,12 @@ def roadmap_report(
         window = Window(row["window_first_year"], row["window_last_year"],
                         row["window_last_year"] - row["recent_last_year"],
                         row["recent_last_year"] - row["recent_first_year"] + 1)
+    source = data_source(Path(landing_zone.raw_dir))
+    if title_only:
+        source += (f"; {title_only} of {valid} valid families have a title only, no abstract"
+                   " (exports without abstracts): their screening and topics rest on weaker evidence")
     header = ReportHeader(
-        data_source=data_source(Path(landing_zone.raw_dir)),
+        data_source=source,
         taxonomy_key=taxonomy.key, taxonomy_name_ko=taxonomy.name_ko, taxonomy_name_en=taxonomy.name_en,
         taxonomy_version=taxonomy.version, taxonomy_file=taxonomy.path, window=window,
         model_id=", ".join(models), run_id=context.run.run_id, generated_at=datetime.now(timezone.utc),

@@ -36,6 +36,7 @@ _SEARCH_COLUMNS = [
     ("py", "int", "earliest priority year"),
     ("embed_text", "string", "representative title + abstract (English where a member has it), as embedded"),
     ("embed_lang", "string", "language of embed_text"),
+    ("title_only", "bool", "no member has an abstract (e.g. from an export without abstracts): weaker evidence"),
 ]
 
 _PATENT_COLUMNS = [
@@ -211,6 +212,7 @@ def subclass_patents(
             "texts embedded": outcome.stats["embedded"],
             "texts reused from cache": outcome.stats["reused"],
             "candidates without English text": outcome.non_english,
+            "candidates with a title only": outcome.title_only,
             "query": dg.MetadataValue.md(f"```\n{subclass.query}\n```"),
             "terms hit": dg.MetadataValue.md(markdown_table(["term", "candidates"], outcome.term_counts)),
             "preview": dg.MetadataValue.md(outcome.preview),

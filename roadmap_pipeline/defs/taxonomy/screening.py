@@ -20,7 +20,7 @@ from roadmap_pipeline.lib.warehouse import run_sql
 # The compiled expression is SQL made by lib/search from fixed fragments and $q_ parameter names
 # only; every term the analyst wrote travels as a parameter.
 _CANDIDATES = """
-SELECT family_id, {evidence} AS matched_terms, embed_text, embed_lang
+SELECT family_id, {evidence} AS matched_terms, embed_text, embed_lang, title_only
 FROM taxonomy.search_texts
 WHERE {where}
 ORDER BY family_id
@@ -38,6 +38,7 @@ class Outcome:
     stats: EmbeddingStats
     model: str
     non_english: int
+    title_only: int
     term_counts: list[tuple[str, int]]
     preview: str
 
@@ -90,6 +91,7 @@ def screen_subclass(
         stats=stats,
         model=embedder.model_id,
         non_english=int((found["embed_lang"].fill_null("") != "en").sum()),
+        title_only=int(found["title_only"].fill_null(True).sum()),
         term_counts=_term_counts(rows),
         preview=_preview(rows),
     )
@@ -98,7 +100,7 @@ def screen_subclass(
 def _rows(subclass: Subclass, found: pl.DataFrame, scores: Scores, labels: dict[str, bool], model: str) -> pl.DataFrame:
     n = found.height
     exclusion = scores.exclusion if scores.exclusion is not None else np.full(n, np.nan, dtype=np.float32)
-    frame = found.select("family_id", "matched_terms", "embed_text").with_columns(
+    frame = found.select("family_id", "matched_terms", "embed_text", "title_only").with_columns(
         pl.lit(subclass.key).alias("subclass_key"),
         pl.lit(True).alias("query_match"),
         pl.Series("similarity", scores.similarity, dtype=pl.Float32),
@@ -115,7 +117,7 @@ def _rows(subclass: Subclass, found: pl.DataFrame, scores: Scores, labels: dict[
     )
     return frame.with_columns(
         pl.format(
-            "{}; {} {} (similarity {}{}) {} threshold {}",
+            "{}; {} {} (similarity {}{}) {} threshold {}{}",
             pl.col("matched_terms").list.join(", "),
             pl.col("relevance_method"),
             pl.col("relevance").round(3),
@@ -125,8 +127,9 @@ def _rows(subclass: Subclass, found: pl.DataFrame, scores: Scores, labels: dict[
             .otherwise(pl.lit("")),
             pl.when(pl.col("is_valid")).then(pl.lit(">=")).otherwise(pl.lit("<")),
             pl.col("threshold").round(3),
+            pl.when(pl.col("title_only")).then(pl.lit("; title only, no abstract: weaker evidence")).otherwise(pl.lit("")),
         ).alias("evidence")
-    ).drop("embed_text")
+    ).drop("embed_text", "title_only")
 
 
 def _term_counts(rows: pl.DataFrame) -> list[tuple[str, int]]:
