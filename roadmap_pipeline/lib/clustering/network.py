@@ -51,7 +51,7 @@ def knn_graph(
         source row then target row.
 
     Raises:
-        ValueError: On mismatched lengths, duplicate ids or k < 1.
+        ValueError: On mismatched lengths, duplicate ids, non-finite values or k < 1.
     """
     X = np.asarray(X, dtype=np.float32)
     ids = pl.Series("id", ids) if not isinstance(ids, pl.Series) else ids.rename("id")
@@ -60,6 +60,8 @@ def knn_graph(
         raise ValueError(f"need a 2-D matrix with one id per row, got {X.shape} and {len(ids)} ids")
     if ids.n_unique() != n:
         raise ValueError("node ids must be unique")
+    if not np.isfinite(X).all():
+        raise ValueError("embeddings contain NaN or infinite values")
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
     k = min(k, n - 1)
