@@ -61,11 +61,11 @@ def ingest_partition(files: list[Path], stager: PartitionStager, log=None) -> St
 
 
 def data_source(raw_dir: Path) -> str:
-    """What the landing zone holds, for every place that shows data: synthetic demo or real dumps."""
+    """What the landing zone holds, for every place that shows data: synthetic demo or real data."""
     from roadmap_pipeline.demo.synthetic import read_header
 
     header = read_header(raw_dir)
-    return f"SYNTHETIC demo corpus (seed {header.get('seed')}), not real patents" if header else "real dumps"
+    return f"SYNTHETIC demo corpus (seed {header.get('seed')}), not real patents" if header else "real data (dumps and exports of the landing zone)"
 
 
 def _metadata(summary: StageSummary, folder: Path) -> dict:
