@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: demo test ui bench clean report-check
+.PHONY: demo test ui bench clean report-check lineage-check
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ demo: $(BIN)/.installed $(DAGSTER_HOME)/dagster.yaml
 test: $(BIN)/.installed
 	scripts/install_browser.sh
 	$(BIN)/pytest
+
+# Start `dagster dev`, check the indicator table's lineage in the API and the UI, save a screenshot.
+lineage-check: $(BIN)/.installed
+	scripts/install_browser.sh
+	$(BIN)/python scripts/check_lineage.py
 
 # Render the report of the last `make demo` in headless Chromium; screenshot beside the report.
 report-check: $(BIN)/.installed
