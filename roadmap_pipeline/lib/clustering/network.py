@@ -229,7 +229,10 @@ def write_vosviewer(
         .select("s", "t", "weight")
     )
     ends = pl.concat(
-        [links.select(pl.col("s").alias("item"), "weight"), links.select(pl.col("t").alias("item"), "weight")]
+        [
+            links.select(pl.col("s").alias("item"), "weight"),
+            links.select(pl.col("t").alias("item"), "weight"),
+        ]
     )
     strength = ends.group_by("item").agg(pl.len().alias("links"), pl.col("weight").sum().alias("total"))
     items = item.join(strength, on="item", how="left").sort("item")
