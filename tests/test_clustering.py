@@ -121,7 +121,9 @@ def test_cluster_embeddings_renumbers_a_custom_clusterers_labels():
 
 def test_no_dense_cluster_gives_one_cluster_with_a_note():
     X = np.random.default_rng(2).standard_normal((12, 8))
-    result = cluster_embeddings(X, min_cluster_size=3, reducer=PCAReducer(3), clusterer=FixedClusterer([-1] * 12))
+    result = cluster_embeddings(
+        X, min_cluster_size=3, reducer=PCAReducer(3), clusterer=FixedClusterer([-1] * 12)
+    )
     assert result.labels.tolist() == [0] * 12
     assert "no dense cluster" in result.note
 
@@ -174,7 +176,8 @@ def test_umap_reducer_recovers_blobs_deterministically():
 def test_fast_hdbscan_backend_recovers_blobs():
     pytest.importorskip("fast_hdbscan")
     X, truth = planted_blobs([90, 70, 50, 40])
-    result = cluster_embeddings(X, reducer=PCAReducer(10), clusterer=HDBSCANClusterer(15, backend="fast_hdbscan"))
+    clusterer = HDBSCANClusterer(15, backend="fast_hdbscan")
+    result = cluster_embeddings(X, reducer=PCAReducer(10), clusterer=clusterer)
     assert adjusted_rand_score(truth, result.labels) >= 0.95
 
 

@@ -135,10 +135,14 @@ def test_graphml_parses_back_with_nodes_edges_and_attributes(tmp_path):
     xml_nodes = {n.get("id"): {d.get("key"): d.text for d in n} for n in graph.iter(f"{GRAPHML}node")}
     assert list(xml_nodes) == ["US-1-B2", "KR-2-A", "EP-3-A1", "JP-4-A"]
     assert xml_nodes["US-1-B2"]["label"] == 'Robot arm, "smart" <v2> & co'
-    assert xml_nodes["KR-2-A"] == {"label": "신경망\t제어", "cluster": "1", "year": "2020", "x": "-1.25", "y": "0.0"}
+    assert xml_nodes["KR-2-A"] == {
+        "label": "신경망\t제어", "cluster": "1", "year": "2020", "x": "-1.25", "y": "0.0"
+    }
     assert "year" not in xml_nodes["EP-3-A1"]  # null values are left out
     xml_edges = [(e.get("source"), e.get("target"), float(e[0].text)) for e in graph.iter(f"{GRAPHML}edge")]
-    assert xml_edges == [("US-1-B2", "KR-2-A", 0.9), ("US-1-B2", "JP-4-A", 0.75), ("KR-2-A", "EP-3-A1", 0.6)]
+    assert xml_edges == [
+        ("US-1-B2", "KR-2-A", 0.9), ("US-1-B2", "JP-4-A", 0.75), ("KR-2-A", "EP-3-A1", 0.6)
+    ]
 
 
 def test_graphml_reads_in_networkx(tmp_path):
@@ -194,10 +198,11 @@ def test_vosviewer_minimal_nodes_and_invalid_input(tmp_path):
         "1\t101\t101\t1\t0.5",
         "2\t102\t102\t1\t0.5",
     ]
+    paths = (tmp_path / "m.txt", tmp_path / "n.txt")
     with pytest.raises(ValueError, match="positive"):
-        write_vosviewer(tmp_path / "m.txt", tmp_path / "n.txt", nodes, edges.with_columns(weight=pl.lit(0.0)))
+        write_vosviewer(*paths, nodes, edges.with_columns(weight=pl.lit(0.0)))
     with pytest.raises(ValueError, match="1 to 1000"):
-        write_vosviewer(tmp_path / "m.txt", tmp_path / "n.txt", nodes.with_columns(cluster=pl.Series([1000, -1])), edges)
+        write_vosviewer(*paths, nodes.with_columns(cluster=pl.Series([1000, -1])), edges)
 
 
 def test_exports_of_a_real_knn_graph_agree(tmp_path):
@@ -206,7 +211,8 @@ def test_exports_of_a_real_knn_graph_agree(tmp_path):
     ids = [f"F{i:03d}" for i in range(40)]
     edges = knn_graph(X, ids, k=3, min_similarity=0.0)
     coords = layout_2d(X)
-    nodes = pl.DataFrame({"id": ids, "cluster": [i % 3 - 1 for i in range(40)], "x": coords[:, 0], "y": coords[:, 1]})
+    clusters = [i % 3 - 1 for i in range(40)]
+    nodes = pl.DataFrame({"id": ids, "cluster": clusters, "x": coords[:, 0], "y": coords[:, 1]})
     write_graphml(tmp_path / "g.graphml", nodes, edges)
     write_vosviewer(tmp_path / "m.txt", tmp_path / "n.txt", nodes, edges)
     graph = ET.parse(tmp_path / "g.graphml").getroot().find(f"{GRAPHML}graph")
