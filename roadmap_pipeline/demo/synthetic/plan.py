@@ -70,14 +70,17 @@ class Emerging(NamedTuple):
     keywords: tuple[str, ...]
 
 
+# Start years leave the emergence score (3 base + 7 active years ending at the last complete
+# priority year, 2023 at AS_OF) at least three years of a sub-topic's terms: its eligibility rules
+# reject younger terms, so a sub-topic planted from 2021 could not be found again.
 EMERGING: tuple[Emerging, ...] = (
     Emerging("design.product_design", "generative_cad", 2019,
              ("diffusion model", "text-to-CAD", "large language model")),
     Emerging("inspection.visual_inspection", "foundation_inspection", 2020,
              ("vision transformer", "foundation model", "zero-shot anomaly detection")),
-    Emerging("logistics.warehouse_picking", "language_pick_place", 2021,
+    Emerging("logistics.warehouse_picking", "language_pick_place", 2019,
              ("vision-language model", "foundation model", "imitation learning")),
-    Emerging("health.diagnosis", "knowledge_root_cause", 2021,
+    Emerging("health.diagnosis", "knowledge_root_cause", 2019,
              ("large language model", "retrieval-augmented generation", "knowledge graph")),
     Emerging("health.prediction", "twin_predictive_maintenance", 2018,
              ("digital twin", "physics-informed neural network", "transfer learning")),
