@@ -11,7 +11,7 @@ if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
     exit 0
 fi
 echo "installing chromium and fonts-nanum (Debian packages) for the browser checks" >&2
-apt-get install -y --no-install-recommends chromium fonts-nanum >/dev/null 2>&1 \
-    || { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium fonts-nanum >/dev/null 2>&1; } \
+timeout 300 apt-get install -y --no-install-recommends chromium fonts-nanum >/dev/null 2>&1 \
+    || { timeout 300 apt-get update >/dev/null 2>&1 && timeout 300 apt-get install -y --no-install-recommends chromium fonts-nanum >/dev/null 2>&1; } \
     || echo "could not install chromium; browser checks will be skipped" >&2
 exit 0
