@@ -1,0 +1,60 @@
+"""The taxonomy sensor ticked by Dagster's sensor daemon code on the project's workspace.
+
+The code server gets ROADMAP_TAXONOMY pointing at a temporary taxonomy; adding a subclass to the
+file and ticking again adds exactly that partition and queues exactly one run for it. Runs are
+only queued (no queue daemon), so nothing is read or written.
+"""
+
+import logging
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import dagster._daemon  # noqa: F401  (import order: the daemon package first)
+import yaml
+from dagster._core.test_utils import create_test_daemon_workspace_context, freeze_time, instance_for_test
+from dagster._core.workspace.load_target import WorkspaceFileTarget
+from dagster._daemon.sensor import execute_sensor_iteration
+
+from roadmap_pipeline.defs.partitions import subclass_partitions
+
+ROOT = Path(__file__).parents[1]
+QUEUE_ONLY = {"run_coordinator": {"module": "dagster._core.run_coordinator", "class": "QueuedRunCoordinator"}}
+
+
+def _taxonomy(path: Path, keys: list[str]) -> None:
+    document = yaml.safe_load((ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml").read_text(encoding="utf-8"))
+    for category in document["categories"]:
+        category["subclasses"] = [s for s in category["subclasses"] if s["key"] in keys]
+    document["categories"] = [c for c in document["categories"] if c["subclasses"]]
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+
+
+def _tick(context, when: datetime) -> None:
+    with freeze_time(when):
+        list(execute_sensor_iteration(context, logging.getLogger("sensors"), None, None))
+
+
+def _subclass_runs(instance) -> list[str]:
+    return sorted(r.tags.get("dagster/partition") for r in instance.get_runs() if r.job_name == "subclass_backfill")
+
+
+def test_adding_a_subclass_backfills_it_alone(tmp_path, monkeypatch):
+    taxonomy = tmp_path / "taxonomy.yaml"
+    _taxonomy(taxonomy, ["design.process_design", "health.diagnosis"])
+    monkeypatch.setenv("ROADMAP_TAXONOMY", str(taxonomy))
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    with instance_for_test(overrides=QUEUE_ONLY) as instance:
+        target = WorkspaceFileTarget(paths=[str(ROOT / "workspace.yaml")])
+        with create_test_daemon_workspace_context(target, instance) as context:
+            _tick(context, start)
+            assert sorted(instance.get_dynamic_partitions(subclass_partitions.name)) == ["design.process_design", "health.diagnosis"]
+            assert _subclass_runs(instance) == ["design.process_design", "health.diagnosis"]
+
+            _tick(context, start + timedelta(minutes=2))  # nothing changed
+            assert len(_subclass_runs(instance)) == 2
+
+            _taxonomy(taxonomy, ["design.process_design", "health.diagnosis", "health.prediction"])
+            _tick(context, start + timedelta(minutes=4))
+            assert sorted(instance.get_dynamic_partitions(subclass_partitions.name)) == [
+                "design.process_design", "health.diagnosis", "health.prediction"]
+            assert _subclass_runs(instance) == ["design.process_design", "health.diagnosis", "health.prediction"]
