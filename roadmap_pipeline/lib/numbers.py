@@ -695,3 +695,10 @@ def application_id(
     rule = _APPLICATION_RULES.get(cc, _app_other)
     doc_number, final_kind = rule(text, given_kind, filing_date, fmt, number)
     return _with_kind(cc, doc_number, final_kind)
+
+
+def split_doc_id(doc_id: str) -> tuple[str, str, str]:
+    """The parts of a DOCDB publication id: ``KR-20220079145-A`` → (``KR``, ``20220079145``, ``A``)."""
+    office, _, rest = doc_id.partition("-")
+    number, _, kind = rest.rpartition("-")
+    return office, number, kind

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+
+from roadmap_pipeline.lib.numbers import split_doc_id
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,18 @@ class Document:
     def to_dict(self) -> dict:
         """JSON-ready dict (dates as ISO strings)."""
         return _iso(asdict(self))
+
+    def other_publication(self, doc_id: str, published: date | None) -> Document:
+        """This record as another publication of its application (KR A and B1; EP A2, A3, B1).
+
+        Bibliographic lists are copied; citations stay with the publication that made them.
+        """
+        office, number, kind = split_doc_id(doc_id)
+        return replace(
+            self, doc_id=doc_id, office=office, publication_number=number, kind=kind,
+            publication_date=published, priorities=list(self.priorities),
+            classifications=list(self.classifications), parties=list(self.parties), citations=[],
+        )
 
 
 @dataclass(frozen=True)

@@ -117,13 +117,6 @@ def export_application_id(
         return application_id(country, pct.group(1) + pct.group(2), "W", fmt="docdb")
 
 
-def split_doc_id(doc_id: str) -> tuple[str, str, str]:
-    """``KR-20220079145-A`` → (``KR``, ``20220079145``, ``A``)."""
-    office, _, rest = doc_id.partition("-")
-    number, _, kind = rest.rpartition("-")
-    return office, number, kind
-
-
 def split_spaced_number(text: str) -> tuple[str, str, str | None, str | None]:
     """Country, number, kind and date of a Lens-style number ``CC NUMBER [KIND] [YYYYMMDD]``.
 

@@ -57,7 +57,7 @@ from roadmap_pipeline.lib.formats.exports_fields import (
     split_korean_title,
     split_spaced_number,
 )
-from roadmap_pipeline.lib.formats.exports_rows import Row, document, publication_copy
+from roadmap_pipeline.lib.formats.exports_rows import Row, document
 from roadmap_pipeline.lib.numbers import NumberError
 from roadmap_pipeline.lib.records import Classification, Document, Party, Priority
 
@@ -320,7 +320,7 @@ def read_espacenet(row: Row) -> list[Document]:
             )
             documents.append(base)
         else:
-            documents.append(publication_copy(base, doc_id, published))
+            documents.append(base.other_publication(doc_id, published))
     if not documents:
         raise RowRejected("no publication number could be normalized: " + "; ".join(problems))
     return documents
@@ -438,7 +438,7 @@ def read_kipris(row: Row) -> list[Document]:
         if doc_id is None:
             continue
         if documents:
-            documents.append(publication_copy(documents[0], doc_id, published))
+            documents.append(documents[0].other_publication(doc_id, published))
         else:
             documents.append(document(row, doc_id, publication_date=published, **shared))
     if not documents:

@@ -8,14 +8,11 @@ a row that gives no Document is one Reject at ``line 12``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from roadmap_pipeline.lib.formats.exports_fields import (
-    excel_mangled,
-    mangled_reason,
-    split_doc_id,
-)
+from roadmap_pipeline.lib.formats.exports_fields import excel_mangled, mangled_reason
 from roadmap_pipeline.lib.formats.exports_table import EXCERPT_CHARS, TableRow
+from roadmap_pipeline.lib.numbers import split_doc_id
 from roadmap_pipeline.lib.records import Document, Reject
 
 
@@ -135,21 +132,4 @@ def document(row: Row, doc_id: str, **fields) -> Document:
         source_format=row.source_format,
         locator=row.locator,
         **fields,
-    )
-
-
-def publication_copy(base: Document, doc_id: str, published) -> Document:
-    """Another publication of the same row (Espacenet's A2/A3/B1, KIPRIS's A and B1)."""
-    office, number, kind = split_doc_id(doc_id)
-    return replace(
-        base,
-        doc_id=doc_id,
-        office=office,
-        publication_number=number,
-        kind=kind,
-        publication_date=published,
-        priorities=list(base.priorities),
-        classifications=list(base.classifications),
-        parties=list(base.parties),
-        citations=[],
     )

@@ -62,14 +62,14 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO
 
 from lxml import etree
 
 from roadmap_pipeline.lib.countries import country_code, office_code
-from roadmap_pipeline.lib.numbers import NumberError, application_id, publication_id
+from roadmap_pipeline.lib.numbers import NumberError, application_id, publication_id, split_doc_id
 from roadmap_pipeline.lib.records import (
     Citation,
     Classification,
@@ -479,19 +479,7 @@ def _publication(
     except NumberError as exc:
         ctx.field_issue(f"{kind} number", f"KR {kind} number not normalized: {exc}", number)
         return None
-    office, publication_number, doc_kind = _split_doc_id(doc_id)
-    return replace(
-        base,
-        doc_id=doc_id,
-        office=office,
-        publication_number=publication_number,
-        kind=doc_kind,
-        publication_date=published,
-        priorities=list(base.priorities),
-        classifications=list(base.classifications),
-        parties=list(base.parties),
-        citations=[],
-    )
+    return base.other_publication(doc_id, published)
 
 
 def _note_examined_publication_number(record: _KrRecord, ctx: _Context) -> None:
@@ -513,13 +501,6 @@ def _no_publication_reason(record: _KrRecord) -> str:
         f"no publication number: application {record.application_number} has neither openNumber "
         "nor registerNumber"
     )
-
-
-def _split_doc_id(doc_id: str) -> tuple[str, str, str]:
-    """``KR-20220079145-A`` → (``KR``, ``20220079145``, ``A``)."""
-    office, _, rest = doc_id.partition("-")
-    number, _, kind = rest.rpartition("-")
-    return office, number, kind
 
 
 # --- fields ------------------------------------------------------------------------------------
@@ -706,7 +687,7 @@ def _family_member(item: etree._Element, ctx: _Context) -> Iterator[Document | R
     except NumberError as exc:
         yield ctx.reject(f"family member's publication number not normalized: {exc}")
         return
-    office, publication_number, doc_kind = _split_doc_id(doc_id)
+    office, publication_number, doc_kind = split_doc_id(doc_id)
     filed = _date_field(item, "applicationDate", ctx)
     yield Document(
         doc_id=doc_id,

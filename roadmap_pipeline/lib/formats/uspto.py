@@ -29,7 +29,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from roadmap_pipeline.lib.numbers import NumberError, application_id, publication_id
+from roadmap_pipeline.lib.numbers import NumberError, application_id, publication_id, split_doc_id
 from roadmap_pipeline.lib.records import Citation, Classification, Document, Party, Priority, Reject
 
 CHUNK_BYTES = 1 << 20
@@ -404,14 +404,8 @@ def _publication(biblio: etree._Element) -> tuple[str, str, str, str, date | Non
         doc_id = publication_id(country, number, kind, NUMBER_FORMAT)
     except NumberError as exc:
         raise _BadDocument(f"invalid publication number {country} {number} {kind or ''}: {exc}") from exc
-    office, docdb_number, docdb_kind = _split_doc_id(doc_id)
+    office, docdb_number, docdb_kind = split_doc_id(doc_id)
     return doc_id, office, docdb_number, docdb_kind, _date(_child_text(ref, "date"))
-
-
-def _split_doc_id(doc_id: str) -> tuple[str, str, str]:
-    office, _, rest = doc_id.partition("-")
-    number, _, kind = rest.rpartition("-")
-    return office, number, kind
 
 
 # DOCDB application kinds: A patent, F design, P provisional, W PCT.
