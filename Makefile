@@ -42,6 +42,7 @@ ui: $(BIN)/.installed $(DAGSTER_HOME)/dagster.yaml
 bench: $(BIN)/.installed
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/families_bench.py
+	$(BIN)/python bench/search_bench.py
 
 clean:
 	rm -rf data/raw data/warehouse data/artifacts $(DAGSTER_HOME)
