@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: demo test ui bench clean report-check lineage-check
+.PHONY: demo test ui bench clean report-check lineage-check operations-check
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,12 +24,17 @@ demo: $(BIN)/.installed $(DAGSTER_HOME)/dagster.yaml
 
 test: $(BIN)/.installed
 	scripts/install_browser.sh
+	scripts/install_postgres.sh
 	$(BIN)/pytest
 
 # Start `dagster dev`, check the indicator table's lineage in the API and the UI, save a screenshot.
 lineage-check: $(BIN)/.installed
 	scripts/install_browser.sh
 	$(BIN)/python scripts/check_lineage.py
+
+# A live dagster dev: backfill of every month (multiprocess executor), the refresh chain, a new subclass.
+operations-check: $(BIN)/.installed
+	$(BIN)/python scripts/check_operations.py
 
 # Render the report of the last `make demo` in headless Chromium; screenshot beside the report.
 report-check: $(BIN)/.installed

@@ -47,3 +47,8 @@ def labels_dir() -> Path:
 def embedding_model() -> str | None:
     """A sentence-transformers model name or path; None is the packaged all-MiniLM-L6-v2."""
     return os.environ.get("ROADMAP_EMBEDDING_MODEL") or None
+
+
+def embedding_backend() -> str:
+    """"sentence-transformers" (default) or "hashing", a bag-of-words stand-in for quick operational checks."""
+    return os.environ.get("ROADMAP_EMBEDDING_BACKEND") or "sentence-transformers"

@@ -24,19 +24,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dagster_dev import ROOT, graphql, running_dagster_dev  # noqa: E402  (a script's sibling module)
+
 TARGET = "indicators/subclass_indicators"
 RAW = {"raw_kipo", "raw_uspto", "raw_jpo", "raw_cnipa", "raw_epo", "raw_exports"}
 _QUERY = "{ assetNodes { assetKey { path } dependencyKeys { path } } }"
-
-
-def _graphql(port: int, query: str) -> dict:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
 
 
 def upstream(nodes: list[dict], start: str) -> set[str]:
@@ -49,20 +42,6 @@ def upstream(nodes: list[dict], start: str) -> set[str]:
                 seen.add(parent)
                 todo.append(parent)
     return seen
-
-
-def wait_for_server(port: int, process: subprocess.Popen, timeout: float = 240) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"dagster dev exited with {process.returncode}")
-        try:
-            if _graphql(port, "{ version }").get("data"):
-                return
-        except OSError:
-            pass
-        time.sleep(2)
-    raise TimeoutError(f"dagster dev did not answer on port {port} within {timeout:.0f} s")
 
 
 async def _render(browser: str, url: str, screenshot: Path, debug_port: int = 9333) -> str:
@@ -123,16 +102,9 @@ async def _render(browser: str, url: str, screenshot: Path, debug_port: int = 93
 
 def check(port: int, screenshot: Path, home: Path) -> list[str]:
     """Problems found (empty: the lineage reaches every raw source in the API and the page shows it)."""
-    env = {**os.environ, "DAGSTER_HOME": str(home)}
-    log = open(home / "dagster_dev.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dagster", "dev", "-h", "127.0.0.1", "-p", str(port), "-w", str(ROOT / "workspace.yaml")],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
     problems = []
-    try:
-        wait_for_server(port, process)
-        nodes = _graphql(port, _QUERY)["data"]["assetNodes"]
+    with running_dagster_dev(home, port):
+        nodes = graphql(port, _QUERY)["data"]["assetNodes"]
         reached = upstream(nodes, TARGET)
         missing = RAW - reached
         if missing:
@@ -150,13 +122,6 @@ def check(port: int, screenshot: Path, home: Path) -> list[str]:
             print(f"lineage page: raw assets named in the page {shown}; screenshot {screenshot}")
         else:
             print("chromium not found: the page check and screenshot are skipped")
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
     return problems
 
 

@@ -61,3 +61,28 @@ def test_no_subclass_partition_yet_means_nothing_to_run():
     instance = dg.DagsterInstance.ephemeral()
     [skip] = _evaluate(instance, _finished(instance, "core_refresh"))
     assert isinstance(skip, dg.SkipReason) and "taxonomy sensor" in skip.skip_message
+
+
+def test_a_backfill_of_months_gets_one_core_refresh_after_its_last_month():
+    instance = dg.DagsterInstance.ephemeral()
+    backfill = {"dagster/backfill": "bf01"}
+    running = _finished(instance, "raw_monthly", dg.DagsterRunStatus.STARTED, backfill, "2025-05")
+    [wait] = _evaluate(instance, _finished(instance, "raw_monthly", tags=backfill, partition="2025-04"))
+    assert isinstance(wait, dg.SkipReason) and "still queued or running" in wait.skip_message
+
+    instance.report_run_failed(running)
+    [failed] = _evaluate(instance, _finished(instance, "raw_monthly", tags=backfill, partition="2025-06"))
+    assert isinstance(failed, dg.SkipReason) and "2025-05" in failed.skip_message
+
+    # The failed month re-executed within the backfill: now every month has succeeded.
+    [core] = _evaluate(instance, _finished(instance, "raw_monthly", tags=backfill, partition="2025-05"))
+    assert core.job_name == "core_refresh" and core.run_key == "backfill-bf01:core"
+    assert core.tags == {CHAIN_TAG: "backfill-bf01"}
+
+
+def test_a_single_run_backfill_of_a_month_range_starts_the_core_refresh():
+    instance = dg.DagsterInstance.ephemeral()
+    tags = {"dagster/backfill": "bf02", "dagster/asset_partition_range_start": "2025-03",
+            "dagster/asset_partition_range_end": "2026-03"}
+    [core] = _evaluate(instance, _finished(instance, "raw_monthly", tags=tags))
+    assert core.job_name == "core_refresh" and core.run_key == "backfill-bf02:core"

@@ -3,12 +3,19 @@
 A schedule starts one job, and the stages are four jobs (see defs/jobs.py), so the schedule ingests
 the last complete month and `refresh_chain` starts each next job when the one before succeeded:
 raw_monthly → core_refresh → subclass_backfill for every subclass partition → roadmap_report once
-no subclass run is left. A subclass backfilled by the taxonomy sensor also ends in a report.
+no subclass run is left. A subclass backfilled by the taxonomy sensor also ends in a report, and a
+backfill of several raw months gets one core refresh, after its last month.
 """
 
 from datetime import timedelta
 
 import dagster as dg
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+    BACKFILL_ID_TAG,
+    PARTITION_NAME_TAG,
+)
 
 from roadmap_pipeline.defs.jobs import (
     CORE_JOB,
@@ -19,11 +26,34 @@ from roadmap_pipeline.defs.jobs import (
     report_job,
     subclass_job,
 )
-from roadmap_pipeline.defs.partitions import subclass_partitions
+from roadmap_pipeline.defs.partitions import monthly_partitions, subclass_partitions
 
 CHAIN_TAG = "roadmap/refresh"
 _UNFINISHED = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
                dg.DagsterRunStatus.STARTED]
+
+
+def months_of(run: dg.DagsterRun) -> list[str]:
+    """Months a raw_monthly run ingested: its partition, or the range of a single-run backfill."""
+    if run.tags.get(PARTITION_NAME_TAG):
+        return [run.tags[PARTITION_NAME_TAG]]
+    first, last = run.tags.get(ASSET_PARTITION_RANGE_START_TAG), run.tags.get(ASSET_PARTITION_RANGE_END_TAG)
+    if not (first and last):
+        return []
+    return monthly_partitions.get_partition_keys_in_range(dg.PartitionKeyRange(first, last))
+
+
+def _backfill_waiting(instance: dg.DagsterInstance, backfill_id: str) -> str | None:
+    """Why the core refresh must still wait for backfill `backfill_id`, or None when every month succeeded."""
+    runs = instance.get_runs(dg.RunsFilter(tags={BACKFILL_ID_TAG: backfill_id}))
+    if any(run.status in _UNFINISHED for run in runs):
+        return f"backfill {backfill_id}: months still queued or running"
+    backfill = instance.get_backfill(backfill_id)
+    months = set(backfill.partition_names or []) if backfill else {m for run in runs for m in months_of(run)}
+    done = {month for run in runs if run.status == dg.DagsterRunStatus.SUCCESS for month in months_of(run)}
+    if months - done:
+        return f"backfill {backfill_id}: no successful run yet for {', '.join(sorted(months - done))}"
+    return None
 
 
 def previous_month(when) -> str:
@@ -58,6 +88,13 @@ def refresh_chain(context: dg.RunStatusSensorContext):
     chain = run.tags.get(CHAIN_TAG) or run.run_id
     tags = {CHAIN_TAG: chain}
     if run.job_name == raw_monthly_job.name:
+        backfill_id = run.tags.get(BACKFILL_ID_TAG)
+        if backfill_id:  # a backfill of months: one core refresh after the last of them
+            waiting = _backfill_waiting(context.instance, backfill_id)
+            if waiting:
+                return dg.SkipReason(waiting)
+            chain = run.tags.get(CHAIN_TAG) or f"backfill-{backfill_id}"
+            tags = {CHAIN_TAG: chain}
         return dg.RunRequest(job_name=CORE_JOB, run_key=f"{chain}:core", tags=tags)
     if run.job_name == CORE_JOB:
         keys = context.instance.get_dynamic_partitions(subclass_partitions.name)

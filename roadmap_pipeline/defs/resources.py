@@ -68,5 +68,6 @@ def default_resources() -> dict:
         "warehouse": Warehouse(path=str(settings.warehouse_path())),
         "landing_zone": LandingZone(raw_dir=str(settings.raw_dir()), artifacts_dir=str(settings.artifacts_dir())),
         "taxonomy_file": TaxonomyFile(path=str(settings.taxonomy_path())),
-        "embeddings": Embeddings(model=settings.embedding_model(), cache_dir=str(settings.artifacts_dir() / "embeddings")),
+        "embeddings": Embeddings(model=settings.embedding_model(), backend=settings.embedding_backend(),
+                                 cache_dir=str(settings.artifacts_dir() / "embeddings")),
     }

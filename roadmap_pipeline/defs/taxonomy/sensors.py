@@ -9,6 +9,7 @@ from roadmap_pipeline.defs.resources import TaxonomyFile
 from roadmap_pipeline.lib.taxonomy import TaxonomyError
 
 SUBCLASS_JOB = "subclass_backfill"  # the job itself is in defs/jobs.py, which imports this stage's assets
+FAMILIES = dg.AssetKey(["core", "families"])
 
 
 @dg.sensor(
@@ -36,6 +37,15 @@ def taxonomy_sensor(context: dg.SensorEvaluationContext, taxonomy_file: Taxonomy
         note = f"; {len(removed)} partition(s) no longer in the file: {', '.join(removed)}" if removed else ""
         return dg.SkipReason(f"taxonomy {taxonomy.path} unchanged: {len(current)} subclasses{note}")
     context.log.info(f"new subclasses: {new or 'none'}; changed: {changed or 'none'}")
+    # On a fresh instance there are no families to screen yet: the partitions are added now and
+    # refresh_chain runs them after the first core refresh.
+    if context.instance.get_latest_materialization_event(FAMILIES) is None:
+        return dg.SensorResult(
+            skip_reason=f"{len(new)} partition(s) added; no core/families yet, so refresh_chain will run them "
+            "after the first core refresh",
+            dynamic_partitions_requests=[subclass_partitions.build_add_request(new)] if new else [],
+            cursor=json.dumps(current, sort_keys=True),
+        )
     return dg.SensorResult(
         run_requests=[
             dg.RunRequest(partition_key=key, run_key=f"{key}:{current[key]}", tags={"roadmap/taxonomy": taxonomy.key})
