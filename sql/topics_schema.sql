@@ -1,4 +1,4 @@
--- The topics stage's tables: clusters of each subclass's valid families, keyword trends, emergence, themes.
+-- The topics stage's tables: clusters of each subclass's valid families, keyword trends, emergence, themes, refresh state.
 CREATE SCHEMA IF NOT EXISTS topics;
 
 CREATE TABLE IF NOT EXISTS topics.clusters (
@@ -13,7 +13,20 @@ CREATE TABLE IF NOT EXISTS topics.cluster_members (
     subclass_key VARCHAR NOT NULL,
     cluster_id INTEGER NOT NULL,
     family_id VARCHAR NOT NULL,
-    probability DOUBLE
+    probability DOUBLE,
+    assigned BOOLEAN DEFAULT false
+);
+
+-- assigned: true when a refresh placed the family by a nearest-neighbour vote instead of clustering it.
+ALTER TABLE topics.cluster_members ADD COLUMN IF NOT EXISTS assigned BOOLEAN DEFAULT false;
+
+-- The text each member was clustered with (lib/embeddings text_hash) and its keyword tokens, so that a
+-- refresh tokenizes only new texts and knows which members' texts changed.
+CREATE TABLE IF NOT EXISTS topics.member_tokens (
+    subclass_key VARCHAR NOT NULL,
+    family_id VARCHAR NOT NULL,
+    text_hash VARCHAR NOT NULL,
+    tokens VARCHAR[]
 );
 
 CREATE TABLE IF NOT EXISTS topics.keyword_trends (
@@ -61,4 +74,22 @@ CREATE TABLE IF NOT EXISTS topics.task_themes (
     n_before BIGINT,
     top_emerging VARCHAR[],
     label VARCHAR
+);
+
+
+-- One row per (subclass, stage): the fingerprint of the input its tables (or files) were last computed
+-- from, so that a refresh with unchanged input skips the subclass. stage: 'topics' or 'patent_network'.
+-- settings_fingerprint: the clustering settings alone; families: rows computed; clustered_families:
+-- families of the last full clustering; mode: what the last run did ('full', 'assigned N new', 'unchanged').
+CREATE TABLE IF NOT EXISTS topics.subclass_state (
+    subclass_key VARCHAR NOT NULL,
+    stage VARCHAR NOT NULL,
+    fingerprint VARCHAR NOT NULL,
+    settings_fingerprint VARCHAR,
+    families BIGINT,
+    clustered_families BIGINT,
+    mode VARCHAR,
+    note VARCHAR,
+    computed_at TIMESTAMP,
+    checked_at TIMESTAMP
 );

@@ -14,7 +14,8 @@ import dagster as dg
 from roadmap_pipeline.defs.indicators.assets import subclass_facts
 from roadmap_pipeline.defs.taxonomy.assets import subclass_patents, subclasses
 from roadmap_pipeline.defs.taxonomy.sensors import SUBCLASS_JOB
-from roadmap_pipeline.defs.topics.assets import patent_network, topic_assets
+from roadmap_pipeline.defs.topics.assets import topic_assets
+from roadmap_pipeline.defs.topics.network import patent_network
 
 RAW_JOB, CORE_JOB, REPORT_JOB = "raw_monthly", "core_refresh", "roadmap_report"
 
