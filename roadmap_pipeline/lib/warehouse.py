@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterator, Mapping
@@ -14,6 +15,9 @@ import duckdb
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+# DuckDB's own default is 80 % of the machine's memory; a fixed cap keeps a stage's peak RSS
+# predictable (it spills larger sorts and joins to disk instead). ROADMAP_DUCKDB_MEMORY overrides it.
+DEFAULT_MEMORY_LIMIT = "4GB"
 
 
 @contextmanager
@@ -26,7 +30,7 @@ def connect(path: str | Path, retries: int = 20) -> Iterator[duckdb.DuckDBPyConn
     path.parent.mkdir(parents=True, exist_ok=True)
     for attempt in range(retries):
         try:
-            conn = duckdb.connect(str(path))
+            conn = duckdb.connect(str(path), config={"memory_limit": memory_limit()})
             break
         except duckdb.IOException:
             if attempt == retries - 1:
@@ -36,6 +40,11 @@ def connect(path: str | Path, retries: int = 20) -> Iterator[duckdb.DuckDBPyConn
         yield conn
     finally:
         conn.close()
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for the warehouse connections (ROADMAP_DUCKDB_MEMORY, e.g. "6GB")."""
+    return os.environ.get("ROADMAP_DUCKDB_MEMORY") or DEFAULT_MEMORY_LIMIT
 
 
 @cache
