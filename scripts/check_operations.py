@@ -33,11 +33,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dagster_dev import ROOT, graphql, running_dagster_dev  # noqa: E402  (a script's sibling module)
 
+TAXONOMY = ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml"
 SUBCLASSES = ["health.diagnosis", "inspection.visual_inspection"]
 ADDED = "health.prediction"
 _LOCK_ERROR = re.compile(r"Could not set lock|Conflicting lock", re.IGNORECASE)
@@ -55,15 +54,6 @@ mutation($params: LaunchBackfillParams!) {
 }
 """
 _LOCATION = "{ repositoriesOrError { ... on RepositoryConnection { nodes { name location { name } } } } }"
-
-
-def write_taxonomy(path: Path, keys: list[str]) -> None:
-    """The project's taxonomy reduced to the subclasses `keys`."""
-    document = yaml.safe_load((ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml").read_text(encoding="utf-8"))
-    for category in document["categories"]:
-        category["subclasses"] = [s for s in category["subclasses"] if s["key"] in keys]
-    document["categories"] = [c for c in document["categories"] if c["subclasses"]]
-    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
 
 
 def _wait(condition, what: str, timeout: float, every: float = 5):
@@ -139,6 +129,7 @@ def check(work: Path, instance_yaml: Path, port: int, documents: int, timeout: f
     from roadmap_pipeline.demo.synthetic import generate_corpus
     from roadmap_pipeline.defs.partitions import subclass_partitions
     from roadmap_pipeline.defs.refresh import months_of
+    from roadmap_pipeline.lib.taxonomy import write_subset
     from roadmap_pipeline.run import landing_months
 
     home, taxonomy = work / "dagster_home", work / "taxonomy.yaml"
@@ -146,7 +137,7 @@ def check(work: Path, instance_yaml: Path, port: int, documents: int, timeout: f
     shutil.copy(instance_yaml, home / "dagster.yaml")
     generate_corpus(work / "raw", documents)
     months = landing_months(work / "raw")
-    write_taxonomy(taxonomy, SUBCLASSES)
+    write_subset(TAXONOMY, SUBCLASSES, taxonomy)
     env = {
         "ROADMAP_RAW_DIR": str(work / "raw"), "ROADMAP_WAREHOUSE": str(work / "warehouse" / "roadmap.duckdb"),
         "ROADMAP_ARTIFACTS": str(work / "artifacts"), "ROADMAP_TAXONOMY": str(taxonomy),
@@ -178,7 +169,7 @@ def check(work: Path, instance_yaml: Path, port: int, documents: int, timeout: f
             chain_seconds = time.time() - started
             if not _failed(instance):
                 added = time.time()
-                write_taxonomy(taxonomy, [*SUBCLASSES, ADDED])
+                write_subset(TAXONOMY, [*SUBCLASSES, ADDED], taxonomy)
                 _wait(lambda: _failed(instance) or _succeeded(instance, "subclass_backfill", **{"dagster/partition": ADDED}),
                       f"taxonomy sensor backfilled {ADDED}", timeout)
                 _wait(lambda: _failed(instance) or len(instance.get_runs(dg.RunsFilter(

@@ -17,7 +17,6 @@ from pathlib import Path
 import dagster as dg
 import dagster._daemon  # noqa: F401  (import order: the daemon package first)
 import pytest
-import yaml
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from dagster._core.test_utils import create_test_daemon_workspace_context, freeze_time
 from dagster._core.workspace.load_target import WorkspaceFileTarget
@@ -28,6 +27,7 @@ import postgres_server
 from conftest import pipeline_definitions
 from postgres_server import PostgresNotStarted, dagster_pg_url, postgres_binaries, running_postgres
 from roadmap_pipeline.defs.partitions import subclass_partitions
+from roadmap_pipeline.lib.taxonomy import write_subset
 from roadmap_pipeline.defs.refresh import CHAIN_TAG
 from roadmap_pipeline.demo.synthetic import generate_corpus
 from roadmap_pipeline.lib.warehouse import connect
@@ -37,6 +37,7 @@ pytest.importorskip("dagster_postgres", reason="dagster-postgres is not installe
 psycopg2 = pytest.importorskip("psycopg2", reason="psycopg2 comes with dagster-postgres")
 
 ROOT = Path(__file__).parents[1]
+TAXONOMY = ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml"
 SHIPPED_INSTANCE = ROOT / "deploy" / "postgres" / "dagster.yaml"
 WORKSPACE = WorkspaceFileTarget(paths=[str(ROOT / "workspace.yaml")])
 FIRST, ADDED = "design.process_design", "health.diagnosis"
@@ -129,14 +130,6 @@ def test_a_server_that_does_not_come_up_is_reported_with_its_log(tmp_path, monke
     assert 'invalid value for parameter "port": "not-a-port"' in message  # from the server's own log
 
 
-def _taxonomy(path: Path, keys: list[str]) -> None:
-    document = yaml.safe_load((ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml").read_text(encoding="utf-8"))
-    for category in document["categories"]:
-        category["subclasses"] = [s for s in category["subclasses"] if s["key"] in keys]
-    document["categories"] = [c for c in document["categories"] if c["subclasses"]]
-    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
-
-
 def _load_raw_and_core(definitions: dg.Definitions, instance: dg.DagsterInstance, raw_dir: Path) -> None:
     for first, last in month_ranges(landing_months(raw_dir)):
         result = definitions.resolve_job_def("raw_monthly").execute_in_process(
@@ -155,7 +148,7 @@ def test_a_subclass_added_to_the_taxonomy_is_backfilled_on_the_postgres_instance
     instance, url = instance
     generate_corpus(tmp_path / "raw", n_documents=800, seed=11)
     taxonomy = tmp_path / "taxonomy.yaml"
-    _taxonomy(taxonomy, [FIRST])
+    write_subset(TAXONOMY, [FIRST], taxonomy)
     # The code server the daemon code talks to reads the same files as the in-process definitions.
     for variable, value in {"ROADMAP_RAW_DIR": tmp_path / "raw", "ROADMAP_WAREHOUSE": tmp_path / "wh.duckdb",
                             "ROADMAP_ARTIFACTS": tmp_path / "artifacts", "ROADMAP_TAXONOMY": taxonomy,
@@ -168,7 +161,7 @@ def test_a_subclass_added_to_the_taxonomy_is_backfilled_on_the_postgres_instance
     with create_test_daemon_workspace_context(WORKSPACE, instance) as context:
         _tick_sensors(context, start)
         assert sorted(_subclass_runs(instance)) == [FIRST]
-        _taxonomy(taxonomy, [FIRST, ADDED])
+        write_subset(TAXONOMY, [FIRST, ADDED], taxonomy)
         _tick_sensors(context, start + timedelta(minutes=2))
     queued = _subclass_runs(instance)
     assert sorted(queued) == [FIRST, ADDED]

@@ -12,24 +12,17 @@ from pathlib import Path
 
 import dagster as dg
 import dagster._daemon  # noqa: F401  (import order: the daemon package first)
-import yaml
 from dagster._core.test_utils import create_test_daemon_workspace_context, freeze_time, instance_for_test
 from dagster._core.workspace.load_target import WorkspaceFileTarget
 from dagster._daemon.sensor import execute_sensor_iteration
 
 from roadmap_pipeline.defs.partitions import subclass_partitions
+from roadmap_pipeline.lib.taxonomy import write_subset
 from roadmap_pipeline.defs.taxonomy.sensors import FAMILIES
 
 ROOT = Path(__file__).parents[1]
+TAXONOMY = ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml"
 QUEUE_ONLY = {"run_coordinator": {"module": "dagster._core.run_coordinator", "class": "QueuedRunCoordinator"}}
-
-
-def _taxonomy(path: Path, keys: list[str]) -> None:
-    document = yaml.safe_load((ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml").read_text(encoding="utf-8"))
-    for category in document["categories"]:
-        category["subclasses"] = [s for s in category["subclasses"] if s["key"] in keys]
-    document["categories"] = [c for c in document["categories"] if c["subclasses"]]
-    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
 
 
 def _tick(context, when: datetime) -> None:
@@ -43,7 +36,7 @@ def _subclass_runs(instance) -> list[str]:
 
 def test_adding_a_subclass_backfills_it_alone(tmp_path, monkeypatch):
     taxonomy = tmp_path / "taxonomy.yaml"
-    _taxonomy(taxonomy, ["design.process_design", "health.diagnosis"])
+    write_subset(TAXONOMY, ["design.process_design", "health.diagnosis"], taxonomy)
     monkeypatch.setenv("ROADMAP_TAXONOMY", str(taxonomy))
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
     with instance_for_test(overrides=QUEUE_ONLY) as instance:
@@ -57,7 +50,7 @@ def test_adding_a_subclass_backfills_it_alone(tmp_path, monkeypatch):
             _tick(context, start + timedelta(minutes=2))  # nothing changed
             assert _subclass_runs(instance) == []
 
-            _taxonomy(taxonomy, ["design.process_design", "health.diagnosis", "health.prediction"])
+            write_subset(TAXONOMY, ["design.process_design", "health.diagnosis", "health.prediction"], taxonomy)
             _tick(context, start + timedelta(minutes=4))
             assert sorted(instance.get_dynamic_partitions(subclass_partitions.name)) == [
                 "design.process_design", "health.diagnosis", "health.prediction"]

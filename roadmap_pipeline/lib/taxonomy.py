@@ -118,6 +118,18 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
     return parse_taxonomy(document, str(path))
 
 
+def write_subset(source: str | Path, keys: list[str], target: str | Path) -> None:
+    """Write the taxonomy file `source` reduced to the subclasses `keys` to `target` (empty categories dropped).
+
+    For trying a few subclasses (and the operational checks, which add one to such a file).
+    """
+    document = yaml.safe_load(Path(source).read_text(encoding="utf-8"))
+    for category in document["categories"]:
+        category["subclasses"] = [s for s in category["subclasses"] if s["key"] in keys]
+    document["categories"] = [c for c in document["categories"] if c["subclasses"]]
+    Path(target).write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
 def parse_taxonomy(document: object, path: str = "<taxonomy>") -> Taxonomy:
     """Validate a taxonomy already read from YAML (see `load_taxonomy`)."""
     where = path

@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 # The selection knn_graph makes (value desc, then column asc), so that updated lists equal rebuilt ones.
-from roadmap_pipeline.lib.clustering.network import _top_k
+from roadmap_pipeline.lib.clustering.network import _top_k, unique_pairs
 
 # UMAP's neighbourhood in BERTopic's settings, the scale at which the clusters were found.
 DEFAULT_NEIGHBOURS = 15
@@ -222,14 +222,7 @@ def graph_from_neighbour_lists(
         .join(row, on="id").join(row.rename({"id": "neighbour", "row": "other"}), on="neighbour")
     )
     src, dst, weight = ends["row"].to_numpy(), ends["other"].to_numpy(), ends["weight"].to_numpy()
-    # From here as knn_graph: one edge per pair with the larger direction's similarity.
-    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
-    pair = lo * n + hi
-    order = np.lexsort((-weight, pair))
-    pair, weight = pair[order], weight[order]
-    first = np.ones(pair.size, dtype=bool)
-    first[1:] = pair[1:] != pair[:-1]
-    pair, weight = pair[first], np.round(weight[first], 6)
+    pair, weight = unique_pairs(src, dst, weight, n)  # as knn_graph: one edge per pair, the larger similarity
     return pl.DataFrame({
         "source": ids.gather(pair // n) if pair.size else ids.clear(),
         "target": ids.gather(pair % n) if pair.size else ids.clear(),

@@ -82,16 +82,23 @@ def knn_graph(
     src, dst, weight = np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
     keep = weight >= min_similarity
     src, dst, weight = src[keep], dst[keep], weight[keep]
+    pair, weight = unique_pairs(src, dst, weight, n)
+    return _edge_frame(ids, pair // n, pair % n, weight)
+
+
+def unique_pairs(src: np.ndarray, dst: np.ndarray, weight: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """One entry per undirected pair of rows (encoded lo * n + hi) with its larger weight, rounded to 1e-6.
+
+    A mutual pair appears twice with float32 similarities that may differ in the last bit; keeping
+    the larger makes the result independent of which side was computed first.
+    """
     lo, hi = np.minimum(src, dst), np.maximum(src, dst)
     pair = lo * n + hi
-    # A mutual pair appears twice with float32 similarities that may differ in the last bit;
-    # keep the larger so the result does not depend on which side was computed first.
     order = np.lexsort((-weight, pair))
     pair, weight = pair[order], weight[order]
     first = np.ones(pair.size, dtype=bool)
     first[1:] = pair[1:] != pair[:-1]
-    pair, weight = pair[first], np.round(weight[first], 6)
-    return _edge_frame(ids, pair // n, pair % n, weight)
+    return pair[first], np.round(weight[first], 6)
 
 
 def _top_k(S: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
