@@ -163,10 +163,11 @@ def check(work: Path, instance_yaml: Path, port: int, documents: int, timeout: f
         backfill = answer["backfillId"]
         print(f"backfill {backfill}: {len(months)} months {months[0]}..{months[-1]}", file=sys.stderr, flush=True)
         chain = f"backfill-{backfill}"
+        chain_seconds = added_seconds = None
         try:
             _wait(lambda: _failed(instance) or _succeeded(instance, "roadmap_report", **{"roadmap/refresh": chain}),
                   "backfill, core refresh, subclasses and report", timeout)
-            chain_seconds = time.time() - started
+            chain_seconds = round(time.time() - started, 1)
             if not _failed(instance):
                 added = time.time()
                 write_subset(TAXONOMY, [*SUBCLASSES, ADDED], taxonomy)
@@ -175,14 +176,13 @@ def check(work: Path, instance_yaml: Path, port: int, documents: int, timeout: f
                 _wait(lambda: _failed(instance) or len(instance.get_runs(dg.RunsFilter(
                     job_name="roadmap_report", statuses=[dg.DagsterRunStatus.SUCCESS]))) == 2,
                     "the report after it", timeout)
-                added_seconds = time.time() - added
+                added_seconds = round(time.time() - added, 1)
         except TimeoutError as error:
             problems.append(str(error))
         figures = summarize(instance, started)
     figures["months_ingested"] = sorted({m for r in instance.get_runs(dg.RunsFilter(
         job_name="raw_monthly", statuses=[dg.DagsterRunStatus.SUCCESS])) for m in months_of(r)})
-    figures["chain_seconds"] = round(chain_seconds, 1) if "chain_seconds" in locals() else None
-    figures["added_subclass_seconds"] = round(added_seconds, 1) if "added_seconds" in locals() else None
+    figures["chain_seconds"], figures["added_subclass_seconds"] = chain_seconds, added_seconds
     figures["storage"] = type(instance.run_storage).__name__
     problems += [f"run failed: {failed}" for failed in _failed(instance)]
     problems += [f"DuckDB lock error: {error}" for error in figures["lock_errors"]]
