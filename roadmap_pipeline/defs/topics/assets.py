@@ -15,6 +15,7 @@ from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.resources import Embeddings, TaxonomyFile, Warehouse
 from roadmap_pipeline.defs.taxonomy.assets import subclass_patents
+from roadmap_pipeline.defs.topics.state import State, mark_unchanged, read_state, when, write_state
 from roadmap_pipeline.lib.clustering import (
     PCAReducer,
     UMAPReducer,
@@ -33,7 +34,6 @@ from roadmap_pipeline.lib.topics import (
     fingerprint,
     plan_refresh,
 )
-from roadmap_pipeline.defs.topics.state import State, mark_unchanged, read_state, when, write_state
 from roadmap_pipeline.lib.warehouse import run_sql
 
 CLUSTERS = dg.AssetKey(["topics", "clusters"])
