@@ -31,9 +31,14 @@ when a stage failed or the rerun embedded anything.
 of a long build); the targets then apply to the selected stages only and say so. --commit REV
 measures a commit's tree (git archive under bench/work/scale/code/) instead of the working tree.
 
+--background-share S makes that share of the families come from fields outside the taxonomy (as in
+an office's bulk data, where the search expressions select a small share); they are parsed and
+de-duplicated but hit no query. The default 0 makes every family a query candidate: the costliest
+case for screening and topics. The corpus then lives in bench/work/scale/<N>-bg<percent>/.
+
 Usage: python bench/scale_bench.py [--documents 100000 1000000] [--runs 1] [--stages raw core ...]
-           [--embedding-backend sentence-transformers|hashing] [--subclass-runs separate|together]
-           [--no-refresh] [--commit REV]
+           [--background-share 0.8] [--embedding-backend sentence-transformers|hashing]
+           [--subclass-runs separate|together] [--no-refresh] [--commit REV]
 A quick smoke run: --documents 5000 --embedding-backend hashing --subclass-runs together.
 """
 
@@ -126,12 +131,17 @@ def move_month(month: str, source: Path, target: Path) -> int:
     return moved
 
 
-def ensure_corpus(size_dir: Path, documents: int, seed: int, env: dict) -> dict:
-    """Generate the synthetic corpus into size_dir/raw unless one of this size and seed is there."""
+def corpus_dir(documents: int, background_share: float) -> Path:
+    """bench/work/scale/<N>, or <N>-bg<percent> for a corpus with background families."""
+    return WORK / (f"{documents}-bg{round(background_share * 100)}" if background_share else str(documents))
+
+
+def ensure_corpus(size_dir: Path, documents: int, seed: int, background_share: float, env: dict) -> dict:
+    """Generate the synthetic corpus into size_dir/raw unless one of this size, seed and share is there."""
     marker, raw, holdback = size_dir / "corpus.json", size_dir / "raw", size_dir / "holdback"
     if marker.is_file():
         corpus = json.loads(marker.read_text(encoding="utf-8"))
-        if corpus["documents"] == documents and corpus["seed"] == seed:
+        if (corpus["documents"], corpus["seed"], corpus.get("background_share", 0.0)) == (documents, seed, background_share):
             return {**corpus, "reused": True}
     # A corpus without its marker is an interrupted generation: start again.
     shutil.rmtree(raw, ignore_errors=True)
@@ -139,11 +149,11 @@ def ensure_corpus(size_dir: Path, documents: int, seed: int, env: dict) -> dict:
     progress(f"{documents:,} documents: generating the synthetic corpus into {raw.relative_to(ROOT)}")
     generation = measure_process(
         [sys.executable, "-m", "roadmap_pipeline.demo.synthetic", "--documents", str(documents), "--seed", str(seed),
-         "--out", str(raw)], env, size_dir / "logs" / "generate.log")
+         "--background-share", str(background_share), "--out", str(raw)], env, size_dir / "logs" / "generate.log")
     if generation["returncode"]:
         raise RuntimeError(f"generation failed:\n{log_tail(generation['log'])}")
     progress(f"{documents:,} documents: generated in {generation['wall_s']:.1f} s")
-    corpus = {"documents": documents, "seed": seed, "generation": generation,
+    corpus = {"documents": documents, "seed": seed, "background_share": background_share, "generation": generation,
               "raw_bytes": sum(p.stat().st_size for p in raw.rglob("*") if p.is_file())}
     marker.write_text(json.dumps(corpus, indent=1) + "\n", encoding="utf-8")
     return {**corpus, "reused": False}
@@ -269,8 +279,8 @@ def warehouse_counts(path: Path) -> dict:
     return counts
 
 
-def run_repetition(record: dict, size_dir: Path, env: dict, args, keys: list[str], month: str, number: int,
-                   save) -> None:
+def run_repetition(record: dict, documents: int, size_dir: Path, env: dict, args, keys: list[str], month: str,
+                   number: int, save) -> None:
     """Full build, incremental refresh and rerun on a fresh warehouse, measured into `record`."""
     raw, holdback, build = size_dir / "raw", size_dir / "holdback", size_dir / "build"
     logs = size_dir / "logs" / f"run{number}"
@@ -281,7 +291,7 @@ def run_repetition(record: dict, size_dir: Path, env: dict, args, keys: list[str
     elif not Path(env["ROADMAP_WAREHOUSE"]).is_file():
         raise SystemExit(f"--stages without raw needs the warehouse of an earlier build: {env['ROADMAP_WAREHOUSE']}")
     build.mkdir(parents=True, exist_ok=True)
-    label = f"{int(size_dir.name):,} docs run {number}/{args.runs}"
+    label = f"{size_label(documents, args.background_share)} run {number}/{args.runs}"
     sequence = Sequence(logs, env, args.stages, keys, args.subclass_runs, label)
     record["landing_months"] = sorted(month_folders(raw))
     if not sequence.phase("full", record["landing_months"], record, save) or args.no_refresh:
@@ -405,6 +415,10 @@ def checks(summary: dict) -> list[dict]:
     return found
 
 
+def size_label(documents: int, background_share: float) -> str:
+    return f"{documents:,}" + (f" ({background_share:.0%} background)" if background_share else "")
+
+
 def number(value, spec: str) -> str:
     return "–" if value is None else format(value, spec)
 
@@ -413,7 +427,7 @@ def markdown(sizes: list[dict]) -> str:
     """The results as Markdown: per size, phase and stage; then the checks against the targets."""
     lines = ["| size | phase | stage | wall s | CPU s | peak RSS GB | embedded / reused |", "|---|---|---|---|---|---|---|"]
     for size in sizes:
-        n = f"{size['documents']:,}"
+        n = size["label"]
         generation = size["corpus"]["generation"]
         lines.append(f"| {n} | generate{' (reused)' if size['corpus']['reused'] else ''} | synthetic corpus "
                      f"| {generation['wall_s']:.1f} | {generation['cpu_s']:.1f} "
@@ -441,12 +455,12 @@ def markdown(sizes: list[dict]) -> str:
     for size in sizes:
         for check in size["summary"].get("checks", []):
             op = "= " if check["target"] == 0 else "≤ "
-            lines.append(f"| {size['documents']:,} | {check['check']} | {check['value']:,} | {op}{check['target']} "
+            lines.append(f"| {size['label']} | {check['check']} | {check['value']:,} | {op}{check['target']} "
                          f"| {'yes' if check['met'] else '**no**'} |")
     lines += ["", "| size | slowest steps of the full build | runs | sum s | largest s |", "|---|---|---|---|---|"]
     for size in sizes:
         for step in size["summary"].get("full", {}).get("steps", []):
-            lines.append(f"| {size['documents']:,} | {step['stage']}: {step['step']} | {step['runs']} "
+            lines.append(f"| {size['label']} | {step['stage']}: {step['step']} | {step['runs']} "
                          f"| {step['sum_s']:.1f} | {step['largest_s']:.1f} |")
     return "\n".join(lines)
 
@@ -502,6 +516,9 @@ def main(argv: list[str] | None = None) -> int:
                         default="sentence-transformers", help="hashing only for a quick smoke run")
     parser.add_argument("--subclass-runs", choices=("separate", "together"), default="separate",
                         help="one process per subclass run, as a run launcher does (default), or one for all")
+    parser.add_argument("--background-share", type=float, default=0.0, metavar="S",
+                        help="share of families outside the taxonomy, as in an office's bulk data (default 0: "
+                             "every family is a taxonomy or noise family, the costliest case)")
     parser.add_argument("--no-refresh", action="store_true", help="the full build only")
     parser.add_argument("--commit", metavar="REV",
                         help="measure the code of this commit (exported with git archive) instead of the working tree")
@@ -523,22 +540,23 @@ def main(argv: list[str] | None = None) -> int:
 
     failed = False
     for documents in args.documents:
-        size_dir = WORK / str(documents)
+        size_dir = corpus_dir(documents, args.background_share)
         env = stage_env(size_dir, args.embedding_backend, code)
         check = preflight(env, size_dir / "logs")
         if check["embedding_backend"] != args.embedding_backend:
             raise SystemExit(f"the code location uses {check['embedding_backend']}, not {args.embedding_backend}")
         keys = check["subclass_keys"]
-        size = {"documents": documents, "load_average_start": [round(x, 2) for x in os.getloadavg()],
+        size = {"documents": documents, "label": size_label(documents, args.background_share),
+                "load_average_start": [round(x, 2) for x in os.getloadavg()],
                 "package": check["package"], "subclass_keys": keys,
-                "corpus": ensure_corpus(size_dir, documents, args.seed, env), "repetitions": []}
+                "corpus": ensure_corpus(size_dir, documents, args.seed, args.background_share, env), "repetitions": []}
         results["sizes"].append(size)
         all_months = sorted({*month_folders(size_dir / "raw"), *month_folders(size_dir / "holdback")})
         size["held_back_month"] = month = all_months[-1]
         for number in range(1, args.runs + 1):
             record: dict = {}
             size["repetitions"].append(record)
-            run_repetition(record, size_dir, env, args, keys, month, number, save)
+            run_repetition(record, documents, size_dir, env, args, keys, month, number, save)
             save()
             phases_done = [p for p in PHASES if "counts" in record.get(p, {})]
             if len(phases_done) < (1 if args.no_refresh else 3):

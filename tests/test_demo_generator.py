@@ -415,3 +415,36 @@ def test_every_family_hits_its_subclass_queries_and_noise_hits_lexically(truth):
             assert _evaluate(queries[subclass], family), (family["family"], subclass, family["title_en"])
         noise += family["noise"]
     assert 0.08 * len(truth["families"]) < noise < 0.25 * len(truth["families"])
+
+
+def test_background_families_hit_no_query_and_leave_the_taxonomy_families_as_they_were(tmp_path):
+    taxonomy = yaml.safe_load(TAXONOMY.read_text(encoding="utf-8"))
+    queries = [s["query"] for c in taxonomy["categories"] for s in c["subclasses"]]
+    plain = json.loads(generate_corpus(tmp_path / "plain", 600, seed=5).read_text(encoding="utf-8"))
+    mixed = json.loads(generate_corpus(tmp_path / "mixed", 1500, seed=5, background_share=0.6)
+                       .read_text(encoding="utf-8"))
+    families = mixed["families"]
+    background = [f for f in families if f["background"]]
+    assert 0.5 * len(families) < len(background) < 0.7 * len(families)
+    assert mixed["summary"]["background_families"] == len(background)
+    assert mixed["planted"]["background_share"] == 0.6
+    assert len({f["topic"] for f in background}) == 8
+    for family in background:
+        assert family["subclasses"] == [] and family["query_hits"] == [] and not family["noise"]
+        assert not any(_evaluate(query, family) for query in queries), family["title_en"]
+        assert not any(symbol.startswith("G06N") for symbol in family["cpc"])
+    # The taxonomy families are those of the same indices in a corpus without background.
+    plain_by_index = {f["index"]: f for f in plain["families"]}
+    shared = [f for f in families if not f["background"] and f["index"] in plain_by_index]
+    assert len(shared) > 80
+    fields = ("family", "subclasses", "topic", "title_en", "abstract_en", "priority_date", "applicants", "cpc")
+    for family in shared:
+        other = plain_by_index[family["index"]]
+        assert {k: family[k] for k in fields} == {k: other[k] for k in fields}
+        assert [d["doc_id"] for d in family["documents"]] == [d["doc_id"] for d in other["documents"]]
+
+
+def test_a_background_share_of_one_is_refused(tmp_path, capsys):
+    assert main(["--out", str(tmp_path / "zone"), "--documents", "50", "--background-share", "1"]) == 2
+    assert "background_share must be at least 0 and below 1" in capsys.readouterr().err
+    assert not (tmp_path / "zone").exists()

@@ -90,6 +90,8 @@ class CitationWindow:
 
 
 def _group(family: Family) -> str:
+    if family.background:
+        return "background"
     return "noise" if family.noise else family.subclass
 
 

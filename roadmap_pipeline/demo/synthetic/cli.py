@@ -34,6 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="landing zone to write (default: ROADMAP_RAW_DIR, data/raw); must be empty")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument("--background-share", type=float, default=0.0, metavar="S",
+                        help="share of families outside the taxonomy, as in an office's bulk data "
+                             "(default 0: every family is a taxonomy or noise family)")
     parser.add_argument("--if-empty", action="store_true",
                         help="do nothing (exit 0) when the landing zone already holds files")
 
@@ -55,9 +58,13 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         report = progress if args.documents >= 100_000 else None
-        truth = generate_corpus(out, args.documents, args.seed, progress=report)
+        truth = generate_corpus(out, args.documents, args.seed, background_share=args.background_share,
+                                progress=report)
     except LandingZoneNotEmpty as exc:
         print(f"error: {exc} (use --if-empty to skip, or another --out)", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     summary = _summary(truth)
     offices = ", ".join(f"{office} {count:,}" for office, count in summary["documents_by_office"].items())

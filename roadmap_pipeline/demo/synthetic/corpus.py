@@ -36,6 +36,7 @@ def generate_corpus(
     n_documents: int = DEFAULT_DOCUMENTS,
     seed: int = DEFAULT_SEED,
     *,
+    background_share: float = 0.0,
     progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Write a synthetic five-office landing zone and its ground truth into `out_dir`.
@@ -45,6 +46,8 @@ def generate_corpus(
         n_documents: publications to generate; the last family is completed, so the corpus may hold
             a few more.
         seed: the same seed gives byte-identical files.
+        background_share: the share of families outside the taxonomy (`background.py`), as in an
+            office's bulk data; 0 (the demo) makes every family a taxonomy or noise family.
         progress: called now and then with (documents written, families written).
 
     Returns:
@@ -52,18 +55,21 @@ def generate_corpus(
 
     Raises:
         LandingZoneNotEmpty: when `out_dir` already holds files.
-        ValueError: when `n_documents` needs more families than the numbering supports.
+        ValueError: when `n_documents` needs more families than the numbering supports, or
+            `background_share` is not in [0, 1).
     """
     out_dir = Path(out_dir)
     if n_documents < 1:
         raise ValueError("n_documents must be at least 1")
+    if not 0.0 <= background_share < 1.0:
+        raise ValueError(f"background_share must be at least 0 and below 1, not {background_share}")
     if not is_empty(out_dir):
         raise LandingZoneNotEmpty(f"{out_dir} already holds files; generate into an empty directory")
     out_dir.mkdir(parents=True, exist_ok=True)
-    sampler = Sampler(seed)
+    sampler = Sampler(seed, background_share)
     window = CitationWindow(seed)
     zone = LandingZone(out_dir)
-    truth = GroundTruthWriter(out_dir / GROUND_TRUTH, header(seed, n_documents))
+    truth = GroundTruthWriter(out_dir / GROUND_TRUTH, header(seed, n_documents, background_share))
     documents = index = skipped = families = 0
     while documents < n_documents:
         if index >= MAX_FAMILIES:

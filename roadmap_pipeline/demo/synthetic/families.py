@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from roadmap_pipeline.demo.synthetic import background
 from roadmap_pipeline.demo.synthetic import numbering as nb
 from roadmap_pipeline.demo.synthetic import plan
 from roadmap_pipeline.demo.synthetic.lexicon import EUROPEAN_COUNTRIES
@@ -90,6 +91,7 @@ class Family:
     kipris: str | None  # "biblio" or "search" when KIPRIS delivers its KR application too
     appeal: float  # relative chance of being cited
     cited_families: list[int] = field(default_factory=list)
+    background: bool = False  # outside the taxonomy (`subclass` then only drew its year and origin)
 
     @property
     def key(self) -> str:
@@ -103,8 +105,9 @@ class Family:
 class Sampler:
     """Corpus-wide drawing tables fixed by the seed (subclass and year, origin, applicants)."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, background_share: float = 0.0):
         self.seed = seed
+        self.background_share = background_share
         self.pools = applicant_pools(seed)
         self._cells: list[tuple[str, int]] = []
         cumulative, total = [], 0.0
@@ -186,9 +189,13 @@ def build_family(index: int, sampler: Sampler) -> Family | None:
     subclass, year = sampler.subclass_year(rng)
     vocabulary = BY_KEY[subclass]
     emerging = plan.EMERGING_BY_SUBCLASS.get(subclass)
-    topic, is_emerging = _topic(rng, vocabulary, emerging, year, noise)
+    outside = background.is_background(sampler.seed, index, sampler.background_share)
+    if outside:
+        noise, topic, is_emerging = False, rng.choice(background.FIELDS), False
+    else:
+        topic, is_emerging = _topic(rng, vocabulary, emerging, year, noise)
     secondary = None
-    if not noise and rng.random() < plan.SECONDARY_SHARE:
+    if not noise and not outside and rng.random() < plan.SECONDARY_SHARE:
         secondary = rng.choice(sampler.category_members[subclass])
     priority_date = date(year, 1, 1) + timedelta(days=rng.randrange(365))
 
@@ -216,20 +223,23 @@ def build_family(index: int, sampler: Sampler) -> Family | None:
     if secondary:
         other = BY_KEY[secondary]
         secondary_pair = (other, rng.choice([t for t in other.subtopics if not t.keywords]))
-    texts = compose(rng, vocabulary, topic, year, emerging if is_emerging else None, secondary_pair)
+    if outside:
+        texts = background.compose(rng, topic)
+    else:
+        texts = compose(rng, vocabulary, topic, year, emerging if is_emerging else None, secondary_pair)
     cpc, ipc = _classes(rng, topic, secondary_pair)
     has_kr = any(p.office == "KR" for p in publications)
     kipris = None
     if has_kr and rng.random() < plan.KIPRIS_SHARE:
         kipris = "biblio" if rng.random() < plan.KIPRIS_BIBLIO_SHARE else "search"
     appeal = 1.0
-    if group == "KR" and not noise:
+    if group == "KR" and not noise and not outside:
         appeal = plan.KOREA_EFFECTS[korea][1]
     return Family(
         index=index, subclass=subclass, secondary=secondary, topic=topic, noise=noise,
         emerging=is_emerging, year=year, priority=filings.priority, office=office,
         applicants=applicants, inventors=inventors, texts=texts, cpc=cpc, ipc=ipc, pct=filings.pct,
-        publications=publications, kipris=kipris, appeal=appeal,
+        publications=publications, kipris=kipris, appeal=appeal, background=outside,
     )
 
 
@@ -247,7 +257,7 @@ def _classes(rng: random.Random, topic: Topic, secondary) -> tuple[list[str], li
     if secondary is not None:
         cpc.append(secondary[1].cpc[0])
         ipc.append(secondary[1].ipc[0])
-    if not topic.key.startswith("noise") and not any(c.startswith("G06N") for c in cpc):
+    if not topic.key.startswith(("noise", "background")) and not any(c.startswith("G06N") for c in cpc):
         cpc.append(rng.choice(_GENERIC_CPC))
     return list(dict.fromkeys(cpc)), list(dict.fromkeys(ipc))
 

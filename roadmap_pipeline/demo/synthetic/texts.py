@@ -55,7 +55,7 @@ def _method_weights(year: int) -> tuple[float, ...]:
     return tuple(cumulative)
 
 
-def _article(phrase: str) -> str:
+def article(phrase: str) -> str:
     first = phrase.split(" ", 1)[0]
     vowel = phrase[0].lower() in "aeiou" or first in _AN_WORDS
     return f"an {phrase}" if vowel else f"a {phrase}"
@@ -97,11 +97,11 @@ def compose(
 
     pattern = rng.randrange(3)
     if pattern == 0:
-        title_en = f"{noun.en} for {task.en} of {_article(obj.en)} using {_article(method.en)}"
+        title_en = f"{noun.en} for {task.en} of {article(obj.en)} using {article(method.en)}"
     elif pattern == 1:
-        title_en = f"{noun.en} for {task.en} of {_article(obj.en)}"
+        title_en = f"{noun.en} for {task.en} of {article(obj.en)}"
     else:
-        title_en = f"{method.en[0].upper()}{method.en[1:]}-based {task.en} {noun.en.lower()} for {_article(obj.en)}"
+        title_en = f"{method.en[0].upper()}{method.en[1:]}-based {task.en} {noun.en.lower()} for {article(obj.en)}"
     title_ko = f"{method.ko}{_object_particle(method.ko)} 이용한 {obj.ko}의 {task.ko} {noun.ko}"
     title_ja = f"{method.ja}を用いた{obj.ja}の{task.ja}{noun.ja}"
     title_zh = f"基于{method.zh}的{obj.zh}{task.zh}{noun.zh}"
@@ -110,10 +110,10 @@ def compose(
     features = topic.features
     outputs = topic.outputs
     sentences = [
-        f"{rng.choice(SUBJECTS)} for {task.en} of {_article(obj.en)} is disclosed.",
+        f"{rng.choice(SUBJECTS)} for {task.en} of {article(obj.en)} is disclosed.",
         f"{inputs[0][0].upper()}{inputs[0][1:]} and {inputs[1]} acquired from the {obj.en} are "
         f"converted into {features[0]} and {features[1]}.",
-        f"{_article(method.en)[0].upper()}{_article(method.en)[1:]} trained by {learning} on historical "
+        f"{article(method.en)[0].upper()}{article(method.en)[1:]} trained by {learning} on historical "
         f"records estimates the {outputs[0]} from the {rng.choice(features)}.",
     ]
     keywords: tuple[str, ...] = ()
@@ -143,7 +143,7 @@ def compose(
 
 
 def _join(words: tuple[str, ...]) -> str:
-    phrases = [_article(word) for word in words]
+    phrases = [article(word) for word in words]
     if len(phrases) == 1:
         return phrases[0]
     return ", ".join(phrases[:-1]) + " and " + phrases[-1]

@@ -34,7 +34,7 @@ FORMAT_VERSION = 1
 _NATIVE = {"KR": "ko", "JP": "ja", "CN": "zh"}
 
 
-def header(seed: int, requested: int) -> dict:
+def header(seed: int, requested: int, background_share: float = 0.0) -> dict:
     """Everything known before the first family: provenance and the planted parameters."""
     return {
         "synthetic": True,
@@ -60,6 +60,7 @@ def header(seed: int, requested: int) -> dict:
                 for e in plan.EMERGING
             },
             "noise_share": plan.NOISE_SHARE,
+            "background_share": background_share,
             "secondary_share": plan.SECONDARY_SHARE,
             "docdb_family_id_missing": plan.DOCDB_FAMILY_ID_MISSING,
             "kipris_share_of_kr_applications": plan.KIPRIS_SHARE,
@@ -87,6 +88,7 @@ class GroundTruthWriter:
         self._first = False
         self.counts["families"] += 1
         self.counts["noise_families"] += family.noise
+        self.counts["background_families"] += family.background
         for subclass in entry["subclasses"]:
             self.by_subclass_year[subclass][family.year] += 1
         for document in entry["documents"]:
@@ -102,6 +104,7 @@ class GroundTruthWriter:
         summary = {
             "families": counts["families"],
             "noise_families": counts["noise_families"],
+            "background_families": counts["background_families"],
             "documents": counts["documents"],
             "documents_by_office": {k[7:]: v for k, v in sorted(counts.items()) if k.startswith("office:")},
             "records_by_source": {k[7:]: v for k, v in sorted(counts.items()) if k.startswith("source:")},
@@ -117,13 +120,14 @@ class GroundTruthWriter:
 
 def family_entry(family: Family, files: dict[int, list[tuple[str, str]]]) -> dict:
     """The ground-truth record of one family."""
-    hits = [family.subclass] + ([family.secondary] if family.secondary else [])
+    hits = [] if family.background else [family.subclass] + ([family.secondary] if family.secondary else [])
     texts = family.texts
     return {
         "family": family.key,
         "index": family.index,
         "subclasses": [] if family.noise else hits,
         "noise": family.noise,
+        "background": family.background,
         "query_hits": hits,
         "topic": family.topic.key,
         "emerging": family.emerging,
