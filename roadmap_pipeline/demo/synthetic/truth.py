@@ -6,13 +6,14 @@ Layout (keys in this order, one family per line so that the file can be grepped)
   ``taxonomy``: what this is and how it was made.
 - ``planted``: the parameters the analysis should find again: per subclass the growth and Korean
   strength (`plan.PLANS`), the Korea effects, the emerging sub-topics with their keywords and start
-  years, the noise share.
+  years, the noise share and the background share (families outside the taxonomy).
 - ``families``: every family with at least one published document: its labels (``subclasses``,
-  ``noise``, ``query_hits``, ``topic``, ``emerging``, ``keywords``), priority, first-filing office
-  and country, applicants, DOCDB family id, English and Korean title and abstract, classes, cited
-  families, and its ``documents`` (doc id, office, kind, dates, application id, route, sources and
-  files, the DOCDB family id where the DOCDB record carries one, priority claims as DOCDB lists them
-  ``[id, date, active, linkage]``, title in the publication language, cited documents).
+  ``noise``, ``background``, ``query_hits``, ``topic``, ``emerging``, ``keywords``), priority,
+  first-filing office and country, applicants, DOCDB family id, English and Korean title and
+  abstract, classes, cited families, and its ``documents`` (doc id, office, kind, dates,
+  application id, route, sources and files, the DOCDB family id where the DOCDB record carries one,
+  priority claims as DOCDB lists them ``[id, date, active, linkage]``, title in the publication
+  language, cited documents).
 - ``summary``: counts (families, documents per office and source, records, files, families per
   subclass and priority year).
 
