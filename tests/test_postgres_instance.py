@@ -27,9 +27,9 @@ import postgres_server
 from conftest import pipeline_definitions
 from postgres_server import PostgresNotStarted, dagster_pg_url, postgres_binaries, running_postgres
 from roadmap_pipeline.defs.partitions import subclass_partitions
-from roadmap_pipeline.lib.taxonomy import write_subset
 from roadmap_pipeline.defs.refresh import CHAIN_TAG
 from roadmap_pipeline.demo.synthetic import generate_corpus
+from roadmap_pipeline.lib.taxonomy import write_subset
 from roadmap_pipeline.lib.warehouse import connect
 from roadmap_pipeline.run import landing_months, month_ranges
 

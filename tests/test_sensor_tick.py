@@ -17,8 +17,8 @@ from dagster._core.workspace.load_target import WorkspaceFileTarget
 from dagster._daemon.sensor import execute_sensor_iteration
 
 from roadmap_pipeline.defs.partitions import subclass_partitions
-from roadmap_pipeline.lib.taxonomy import write_subset
 from roadmap_pipeline.defs.taxonomy.sensors import FAMILIES
+from roadmap_pipeline.lib.taxonomy import write_subset
 
 ROOT = Path(__file__).parents[1]
 TAXONOMY = ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml"

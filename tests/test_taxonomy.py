@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from roadmap_pipeline.lib.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, parse_taxonomy
+from roadmap_pipeline.lib.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, parse_taxonomy, write_subset
 
 DEFAULT_TAXONOMY = Path(__file__).parents[1] / "data" / "taxonomy" / "manufacturing_ai.yaml"
 
@@ -370,3 +370,20 @@ def test_fingerprint_changes_with_the_definition(field, value):
     before = fingerprints(minimal_document())["design.process_design"]
     after = fingerprints(break_subclass(field, value))["design.process_design"]
     assert after != before
+
+
+def test_a_subset_keeps_only_the_named_subclasses_and_their_categories(tmp_path):
+    target = tmp_path / "subset.yaml"
+    write_subset(DEFAULT_TAXONOMY, ["health.diagnosis", "design.process_design", "health.prediction"], target)
+    subset, full = load_taxonomy(target), load_taxonomy(DEFAULT_TAXONOMY)
+    assert [s.key for s in subset.subclasses] == ["design.process_design", "health.diagnosis", "health.prediction"]
+    assert [c.key for c in subset.categories] == ["design", "health"]
+    kept = {s.key: s for s in full.subclasses}
+    assert all(s == kept[s.key] for s in subset.subclasses)  # queries, descriptions, exclusions unchanged
+
+
+def test_a_subset_naming_an_unknown_subclass_is_refused(tmp_path):
+    target = tmp_path / "subset.yaml"
+    with pytest.raises(TaxonomyError, match="no subclass health.unknown to keep"):
+        write_subset(DEFAULT_TAXONOMY, ["health.diagnosis", "health.unknown"], target)
+    assert not target.exists()

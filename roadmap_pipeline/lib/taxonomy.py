@@ -122,8 +122,15 @@ def write_subset(source: str | Path, keys: list[str], target: str | Path) -> Non
     """Write the taxonomy file `source` reduced to the subclasses `keys` to `target` (empty categories dropped).
 
     For trying a few subclasses (and the operational checks, which add one to such a file).
+
+    Raises:
+        TaxonomyError: when `source` has no subclass of one of `keys` (named in the message).
     """
     document = yaml.safe_load(Path(source).read_text(encoding="utf-8"))
+    known = {s["key"] for category in document["categories"] for s in category["subclasses"]}
+    missing = [key for key in keys if key not in known]
+    if missing:
+        raise TaxonomyError(f"{source}: no subclass {', '.join(missing)} to keep")
     for category in document["categories"]:
         category["subclasses"] = [s for s in category["subclasses"] if s["key"] in keys]
     document["categories"] = [c for c in document["categories"] if c["subclasses"]]

@@ -28,10 +28,13 @@ def connect(path: str | Path, retries: int = 20) -> Iterator[duckdb.DuckDBPyConn
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    limit = memory_limit()
     for attempt in range(retries):
         try:
-            conn = duckdb.connect(str(path), config={"memory_limit": memory_limit()})
+            conn = duckdb.connect(str(path), config={"memory_limit": limit})
             break
+        except duckdb.ParserException as exc:  # the only setting given: the memory limit
+            raise ValueError(f"ROADMAP_DUCKDB_MEMORY={limit!r} is not a memory size such as 4GB: {exc}") from None
         except duckdb.IOException:
             if attempt == retries - 1:
                 raise
