@@ -77,7 +77,8 @@ _OFFICE_LANGUAGE = {
     "PL": "pl", "CZ": "cs", "GB": "en", "US": "en", "CA": "en", "AU": "en",
 }
 _OPS_PARTS = ("section", "class", "subclass", "main-group", "subgroup")
-_ID_FIELDS = frozenset(("country", "doc-number", "kind", "date"))
+_ID_FIELDS = ("country", "doc-number", "kind", "date")
+_ID_TAGS = {tag: name for name in _ID_FIELDS for tag in (name, f"{{{EXCH_NS}}}{name}")}  # DOCDB: no namespace
 
 _NAME_COUNTRY = re.compile(r"^(.*?)\s*\[([A-Z]{2})\]$")
 _IPC = re.compile(r"\s*([A-HY]\d\d[A-Z])\s*(\d{1,4})\s*/\s*(\d{1,6})")
@@ -649,19 +650,18 @@ def _document(
         _RecordError: when no publication number can be read.
     """
     parts = _parts(element)
-    attrs = element.attrib
-    family_id = attrs.get("family-id")
+    family_id = element.get("family-id")  # `element.get`: cheaper than a lookup through `.attrib`
     if member is not None:
         around = _parts(member)
         for key in ("application-reference", "priority-claim"):
             if key in around:
                 parts[key] = around[key]
         family_id = family_id or member.get("family-id")
-    doc_id, publication_date = _publication(parts, attrs)
+    doc_id, publication_date = _publication(parts, element)
     office, _, rest = doc_id.partition("-")
     number, _, kind = rest.rpartition("-")
     application_id, filing_date, _ = _resolve_references(parts.get("application-reference", []), _application_id)
-    status = attrs.get("status")
+    status = element.get("status")
     document = Document(
         doc_id=doc_id,
         office=office,
@@ -712,16 +712,21 @@ def _form_rank(form: tuple[str | None, etree._Element]) -> int:
     return _FORMAT_RANK.get(form[0], 3)
 
 
-def _fields(fmt: str | None, document_id: etree._Element) -> dict[str, str]:
-    """Country, doc-number, kind and date of a document-id (those it has), and its format as ``@fmt``."""
+def _fields(fmt: str | None, document_id: etree._Element, dated: bool = True) -> dict[str, str]:
+    """Country, doc-number, kind and date of a document-id (those it has), and its format as ``@fmt``.
+
+    Undated (a cited document's number): the children after the country, number and kind are not read.
+    """
     fields = {}
-    local, wanted = _LOCAL, _ID_FIELDS
+    wanted = _ID_TAGS
     for child in document_id:
-        tag = local[child.tag]
+        tag = child.tag
         if tag in wanted:
             text = child.text
             if text:
-                fields[tag] = text.strip()
+                fields[wanted[tag]] = text.strip()
+                if not dated and len(fields) == 3 and "date" not in fields:
+                    break
     if fmt is None:  # an untyped id with a country and a kind is in DOCDB form
         fmt = "docdb" if "country" in fields and "kind" in fields else "original"
     fields["@fmt"] = fmt
@@ -811,7 +816,7 @@ def _cached_application_id(country: str, number: str, kind: str | None, when: da
         return None
 
 
-def _publication(parts: dict, attrs) -> tuple[str, date | None]:
+def _publication(parts: dict, element: etree._Element) -> tuple[str, date | None]:
     """DOCDB publication id and publication date of a record.
 
     The record's own attributes (country, doc-number, kind, date-publ: DOCDB form) come first,
@@ -820,17 +825,15 @@ def _publication(parts: dict, attrs) -> tuple[str, date | None]:
     Raises:
         _RecordError: when no form of the publication number gives an id.
     """
-    country, kind = attrs.get("country", ""), attrs.get("kind")
-    doc_id = None
-    if attrs.get("doc-number"):
-        doc_id = _cached_publication_id(country, attrs["doc-number"], kind, "docdb")
-    published = _date(attrs.get("date-publ"))
+    country, kind, number = element.get("country", ""), element.get("kind"), element.get("doc-number")
+    doc_id = _cached_publication_id(country, number, kind, "docdb") if number else None
+    published = _date(element.get("date-publ"))
     if doc_id is None or published is None:
         references = parts.get("publication-reference", [])
         found, when, _ = _resolve_references(references, _publication_id, country, kind)
         doc_id, published = doc_id or found, published or when
         if doc_id is None:
-            raise _RecordError(_no_publication_number(list(_forms(references)), attrs))
+            raise _RecordError(_no_publication_number(list(_forms(references)), element.attrib))
     return doc_id, published
 
 
@@ -880,6 +883,12 @@ def _priority(group: list[etree._Element]) -> Priority | None:
                 active = _ACTIVE.get((child.text or "").strip().upper(), active)
             elif tag == "priority-linkage-type":
                 linkage = (child.text or "").strip() or linkage
+    return _priority_record(priority_id, claimed, active, linkage)
+
+
+@lru_cache(maxsize=1 << 16)
+def _priority_record(priority_id: str, claimed: date | None, active: bool | None, linkage: str | None) -> Priority:
+    """Priorities are immutable and recur (each member of a family claims them): one instance each."""
     return Priority(priority_id=priority_id, priority_date=claimed, active=active, linkage_type=linkage)
 
 
@@ -1126,7 +1135,7 @@ def _cited_id(patcit: etree._Element) -> str | None:
     """DOCDB publication id of a cited patent, else its number as written (``dnum``)."""
     only = patcit[0] if len(patcit) == 1 else None
     if only is not None and _LOCAL[only.tag] == "document-id":  # DOCDB: one id, untyped
-        best = _fields(only.get("document-id-type"), only)
+        best = _fields(only.get("document-id-type"), only, dated=False)
         cited_id = _publication_id(best, None) if "doc-number" in best else None
     else:
         cited_id, _, best = _resolve(_forms((patcit,)), _publication_id)
@@ -1146,7 +1155,8 @@ def _set_texts(document: Document, parts: dict) -> None:
     abstracts = [(abstract.get("lang"), _abstract_text(abstract)) for abstract in parts.get("abstract", ())]
     if not titles and not abstracts:
         return
-    language = _publication_language(parts, document.office)
+    # With one title and one abstract at most, `_pick` takes them in any language.
+    language = _publication_language(parts, document.office) if len(titles) > 1 or len(abstracts) > 1 else None
     document.title_lang, document.title = _pick(titles, language)
     document.abstract_lang, document.abstract = _pick(abstracts, language)
     document.title_en = _text_in(titles, "en")
