@@ -10,7 +10,7 @@ Prints documents/s, MB/s, peak RSS and the throughput ratio ours/bare, by wall-c
 (medians of RUNS alternating runs; CPU time is the steadier figure on a shared machine), and writes
 bench/results/parse.json.
 
-Usage: python bench/parse_bench.py [--sizes-mb 200 400] [--runs 3]
+Usage: python bench/parse_bench.py [--sizes-mb 200 400] [--runs 3] [--formats docdb-1968 ...]
 """
 
 from __future__ import annotations
@@ -130,6 +130,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes-mb", type=int, nargs="+", default=[200, 400])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--formats", nargs="+", choices=("uspto", "docdb-1968", "docdb-2022"),
+                        help="the inputs to measure (default: all three)")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -140,6 +142,8 @@ def main() -> None:
     results = []
     print(f"{'format':<11}{'MB':>6}  {'who':<5}{'docs':>9}{'docs/s':>10}{'MB/s':>8}{'peak RSS MB':>13}{'wall':>7}{'cpu':>7}")
     for name, build, tag in cases:
+        if args.formats and name not in args.formats:
+            continue
         for size in args.sizes_mb:
             ours_path, bare_path = build(size)
             megabytes = ours_path.stat().st_size / 1e6
@@ -164,7 +168,8 @@ def main() -> None:
                 ratios = f"{row['ratio_wall']:>7.2f}{row['ratio_cpu']:>7.2f}" if who == "ours" else ""
                 print(f"{name:<11}{megabytes:>6.0f}  {who:<5}{r['docs']:>9}{r['docs_per_s']:>10}{r['mb_per_s']:>8}"
                       f"{r['peak_rss_mb']:>13}{ratios}", flush=True)
-    (RESULTS / "parse.json").write_text(json.dumps(results, indent=2))
+    out = RESULTS / ("parse.json" if not args.formats else f"parse-{'-'.join(args.formats)}.json")
+    out.write_text(json.dumps(results, indent=2))
     print(f"\nmedians of {args.runs} alternating runs; wall/cpu = ours/bare throughput ratio by wall-clock and by"
           " CPU time; target: ratio >= 0.5, peak RSS flat across sizes")
 

@@ -1116,8 +1116,9 @@ def _citations(containers: Iterable[etree._Element]) -> list[Citation]:
                     patcits.append(child)
                 elif tag == "category" and child.text and child.text.strip() not in categories:
                     categories.append(child.text.strip())
-            if patcits:
-                category = _category(citation, categories)
+            if patcits:  # the search-report category (X, XY …), else who cited (examiner, applicant)
+                category = "".join(categories) if categories else citation.get("cited-by") or _PHASE_CITED_BY.get(
+                    (citation.get("cited-phase") or "").upper())
                 for patcit in patcits:
                     cited_id = _cited_id(patcit)
                     if cited_id:
@@ -1136,17 +1137,11 @@ def _cited_id(patcit: etree._Element) -> str | None:
     only = patcit[0] if len(patcit) == 1 else None
     if only is not None and _LOCAL[only.tag] == "document-id":  # DOCDB: one id, untyped
         best = _fields(only.get("document-id-type"), only, dated=False)
-        cited_id = _publication_id(best, None) if "doc-number" in best else None
+        number = best.get("doc-number")
+        cited_id = _cached_publication_id(best.get("country", ""), number, best.get("kind") or None, best["@fmt"]) if number else None
     else:
         cited_id, _, best = _resolve(_forms((patcit,)), _publication_id)
     return cited_id or patcit.get("dnum") or _as_written(best) or None
-
-
-def _category(citation: etree._Element, categories: list[str]) -> str | None:
-    """Search-report category (``X``, ``Y``, ``XY`` …), else who cited (``examiner``, ``applicant``)."""
-    if categories:
-        return "".join(categories)
-    return citation.get("cited-by") or _PHASE_CITED_BY.get((citation.get("cited-phase") or "").upper())
 
 
 def _set_texts(document: Document, parts: dict) -> None:
