@@ -1027,10 +1027,11 @@ def _role_parties(role: str, elements: Iterable[etree._Element]) -> list[Party]:
         if read is None:
             continue
         name, country = read
-        keys = _name_keys(name)
-        if keys & seen:
-            continue
-        seen |= keys
+        if len(best) > 1:  # a name listed twice is kept once
+            keys = _name_keys(name)
+            if keys & seen:
+                continue
+            seen |= keys
         parties.append(_party_record(role, len(parties) + 1, name, country))
     return parties
 
@@ -1075,9 +1076,18 @@ def _party(element: etree._Element) -> tuple[str, str | None] | None:
     A residence country, where given, wins over the bracketed one. None when it has no name.
     """
     children = len(element)
-    name = _party_name(element, children)
-    if not name:
-        return None
+    name = None
+    if children:  # DOCDB and OPS: <applicant-name><name>…
+        holder = element[0]
+        if len(holder):
+            first = holder[0]
+            if _LOCAL[first.tag] == "name":
+                name = first.text
+    if not (name and name.strip()):
+        name = next((name.text for name in element.iter("{*}name") if name.text and name.text.strip()), None)
+        if not name:
+            return None
+    name = " ".join(name.split())
     country = None
     if name[-1] == "]":
         match = _NAME_COUNTRY.match(name)
@@ -1088,19 +1098,6 @@ def _party(element: etree._Element) -> tuple[str, str | None] | None:
             if _LOCAL[child.tag] == "residence":
                 country = (_child_text(child, "country") or "").strip() or country
     return name, country
-
-
-def _party_name(element: etree._Element, children: int) -> str | None:
-    """The text of ``applicant-name/name`` (or ``inventor-name/name``), whitespace collapsed."""
-    text = None
-    holder = element[0] if children else None
-    if holder is not None and len(holder):  # DOCDB and OPS: <applicant-name><name>…
-        first = holder[0]
-        if _LOCAL[first.tag] == "name":
-            text = first.text
-    if not (text and text.strip()):
-        text = next((name.text for name in element.iter("{*}name") if name.text and name.text.strip()), None)
-    return " ".join(text.split()) if text else None
 
 
 def _citations(containers: Iterable[etree._Element]) -> list[Citation]:
