@@ -77,8 +77,8 @@ _OFFICE_LANGUAGE = {
     "PL": "pl", "CZ": "cs", "GB": "en", "US": "en", "CA": "en", "AU": "en",
 }
 _OPS_PARTS = ("section", "class", "subclass", "main-group", "subgroup")
-_ID_FIELDS = ("country", "doc-number", "kind", "date")
-_ID_TAGS = {tag: name for name in _ID_FIELDS for tag in (name, f"{{{EXCH_NS}}}{name}")}  # DOCDB: no namespace
+# The fields of a document-id by tag: in no namespace in DOCDB, in the exchange namespace in OPS.
+_ID_TAGS = {tag: name for name in ("country", "doc-number", "kind", "date") for tag in (name, f"{{{EXCH_NS}}}{name}")}
 
 _NAME_COUNTRY = re.compile(r"^(.*?)\s*\[([A-Z]{2})\]$")
 _IPC = re.compile(r"\s*([A-HY]\d\d[A-Z])\s*(\d{1,4})\s*/\s*(\d{1,6})")
@@ -1076,18 +1076,9 @@ def _party(element: etree._Element) -> tuple[str, str | None] | None:
     A residence country, where given, wins over the bracketed one. None when it has no name.
     """
     children = len(element)
-    name = None
-    if children:  # DOCDB and OPS: <applicant-name><name>…
-        holder = element[0]
-        if len(holder):
-            first = holder[0]
-            if _LOCAL[first.tag] == "name":
-                name = first.text
-    if not (name and name.strip()):
-        name = next((name.text for name in element.iter("{*}name") if name.text and name.text.strip()), None)
-        if not name:
-            return None
-    name = " ".join(name.split())
+    name = _party_name(element, children)
+    if not name:
+        return None
     country = None
     if name[-1] == "]":
         match = _NAME_COUNTRY.match(name)
@@ -1098,6 +1089,19 @@ def _party(element: etree._Element) -> tuple[str, str | None] | None:
             if _LOCAL[child.tag] == "residence":
                 country = (_child_text(child, "country") or "").strip() or country
     return name, country
+
+
+def _party_name(element: etree._Element, children: int) -> str | None:
+    """The text of ``applicant-name/name`` (or ``inventor-name/name``), whitespace collapsed."""
+    text = None
+    holder = element[0] if children else None
+    if holder is not None and len(holder):  # DOCDB and OPS: <applicant-name><name>…
+        first = holder[0]
+        if _LOCAL[first.tag] == "name":
+            text = first.text
+    if not (text and text.strip()):
+        text = next((name.text for name in element.iter("{*}name") if name.text and name.text.strip()), None)
+    return " ".join(text.split()) if text else None
 
 
 def _citations(containers: Iterable[etree._Element]) -> list[Citation]:
@@ -1135,7 +1139,9 @@ def _cited_id(patcit: etree._Element) -> str | None:
     if only is not None and _LOCAL[only.tag] == "document-id":  # DOCDB: one id, untyped
         best = _fields(only.get("document-id-type"), only, dated=False)
         number = best.get("doc-number")
-        cited_id = _cached_publication_id(best.get("country", ""), number, best.get("kind") or None, best["@fmt"]) if number else None
+        cited_id = None
+        if number:
+            cited_id = _cached_publication_id(best.get("country", ""), number, best.get("kind") or None, best["@fmt"])
     else:
         cited_id, _, best = _resolve(_forms((patcit,)), _publication_id)
     return cited_id or patcit.get("dnum") or _as_written(best) or None
