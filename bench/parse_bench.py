@@ -11,7 +11,7 @@ wall-clock and by CPU time, and writes bench/results/parse.json. Each run is a b
 once by ours, and the ratio is the median of the runs' own ratios: this machine's speed drifts by
 ±20 % over minutes, and a ratio of two medians taken from different moments carries that drift.
 
-Usage: python bench/parse_bench.py [--sizes-mb 200 400] [--runs 3] [--formats docdb-1968 ...]
+Usage: python bench/parse_bench.py [--sizes-mb 200 400] [--runs 5] [--formats docdb-1968 ...]
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def measure(mode: str, path: Path, tag: str) -> tuple[int, float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes-mb", type=int, nargs="+", default=[200, 400])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--formats", nargs="+", choices=("uspto", "docdb-1968", "docdb-2022"),
                         help="the inputs to measure (default: all three)")
     args = parser.parse_args()
