@@ -127,22 +127,27 @@ def measure(mode: str, path: Path, tag: str) -> tuple[int, float, float, int]:
     return int(out[0]), float(out[1]), float(out[2]), int(out[3])
 
 
+_EXCHANGE_DOCUMENT = "{http://www.epo.org/exchange}exchange-document"
+# input name -> (builder of its files, tag of one document for the bare pass)
+CASES = {
+    "uspto": (build_uspto, "us-patent-grant"),
+    "docdb-1968": (build_docdb, _EXCHANGE_DOCUMENT),
+    "docdb-2022": (build_docdb_modern, _EXCHANGE_DOCUMENT),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes-mb", type=int, nargs="+", default=[200, 400])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--formats", nargs="+", choices=("uspto", "docdb-1968", "docdb-2022"),
+    parser.add_argument("--formats", nargs="+", choices=list(CASES),
                         help="the inputs to measure (default: all three)")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    exchange_document = "{http://www.epo.org/exchange}exchange-document"
-    cases = [("uspto", build_uspto, "us-patent-grant"),
-             ("docdb-1968", build_docdb, exchange_document),
-             ("docdb-2022", build_docdb_modern, exchange_document)]
     results = []
     print(f"{'format':<11}{'MB':>6}  {'who':<5}{'docs':>9}{'docs/s':>10}{'MB/s':>8}{'peak RSS MB':>13}{'wall':>7}{'cpu':>7}")
-    for name, build, tag in cases:
+    for name, (build, tag) in CASES.items():
         if args.formats and name not in args.formats:
             continue
         for size in args.sizes_mb:
