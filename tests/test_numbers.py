@@ -18,6 +18,7 @@ import pytest
 
 from roadmap_pipeline.lib.numbers import (
     NumberError,
+    NumberNeedsFact,
     application_id,
     normalize_kind,
     publication_id,
@@ -39,10 +40,6 @@ REFERENCE_KINDS = {
 # give another id. OPS writes the PCT priority of EP2906782 as a bare "2013064552" whose only
 # country is epodoc's "WO": the receiving office (US) is not in the number.
 UNRESOLVABLE = {("original", "2013064552"): "PCT number without its receiving office"}
-
-# DOCDB numbers that are deliberately not passed through: the legacy US provisional form
-# serial+YY of 60/095,006 (1998) is mapped to the modern form the other notations give.
-DOCDB_CONVERSIONS = {("US", "9500698", "P"): "US-199860095006-P"}
 
 
 # ------------------------------------------------------------------------------------------
@@ -225,17 +222,14 @@ def test_fixture_docdb_numbers_pass_through(group: Group):
     if group.ref == "publication":
         assert result == f"{docdb.country}-{docdb.number}-{docdb.kind}"
     else:
-        expected = DOCDB_CONVERSIONS.get((docdb.country, docdb.number, docdb.kind))
         suffix = "" if docdb.kind in ("", "A") else f"-{docdb.kind}"
-        assert result == (expected or f"{docdb.country}-{docdb.number}{suffix}")
+        assert result == f"{docdb.country}-{docdb.number}{suffix}"
 
 
 def test_fixture_unresolvable_forms_are_present():
     """The exceptions above are real: drop them when the fixtures change."""
     found = {(f.fmt, f.number) for g in GROUPS for f in g.forms}
     assert set(UNRESOLVABLE) <= found
-    docdb = {(d.country, d.number, d.kind) for g in GROUPS if (d := g.form("docdb"))}
-    assert set(DOCDB_CONVERSIONS) <= docdb
 
 
 # ------------------------------------------------------------------------------------------
@@ -374,7 +368,7 @@ def test_uspto_numbers_all_normalize():
         "KR-20070116815",
         "EP-09011586",
         "US-202163166721-P",
-        "US-200460576102-P",
+        "US-57610204-P",
     } <= ids
 
 
@@ -432,7 +426,7 @@ PUBLICATIONS = [
     (("JP", "JPH10123456", "A", "original"), "JP-H10123456-A"),
     (("", "JPH10123456", "A", "epodoc"), "JP-H10123456-A"),
     (("JP", "H10123456", "A", "docdb"), "JP-H10123456-A"),
-    (("JP", "S61-12345", "A", "original"), "JP-S61012345-A"),
+    (("JP", "S61-12345", "A", "original"), "JP-S6112345-A"),
     (("JP", "２０１０－１２３４５６", "A", "original"), "JP-2010123456-A"),
     # CN
     (("CN", "104968889", "A", "docdb"), "CN-104968889-A"),
@@ -482,19 +476,19 @@ APPLICATIONS = [
     (("KR", "10-2008-0107376", None, None, "original"), "KR-20080107376"),
     (("", "KR20080107376", None, None, "epodoc"), "KR-20080107376"),
     (("KR", "1019470000187", None, None, "kipris"), "KR-19470000187"),
-    # JP, era years converted for applications
+    # JP: western year + 6 digits from 2000, serial + two-digit year before
     (("JP", "2008-148514", None, None, "original"), "JP-2008148514"),
     (("JP", "2008148514", "A", None, "docdb"), "JP-2008148514"),
     (("JP", "特願2008-148514", None, None, "original"), "JP-2008148514"),
     (("JP", "平成20-148514", None, None, "original"), "JP-2008148514"),
     (("JP", "H20-148514", None, None, "original"), "JP-2008148514"),
-    (("JP", "特願平10-123456", None, None, "original"), "JP-1998123456"),
-    (("JP", "昭和60-123456", None, None, "original"), "JP-1985123456"),
-    (("JP", "S60-123456", None, None, "original"), "JP-1985123456"),
+    (("JP", "特願平10-123456", None, None, "original"), "JP-12345698"),
+    (("JP", "昭和60-123456", None, None, "original"), "JP-12345685"),
+    (("JP", "S60-123456", None, None, "original"), "JP-12345685"),
     (("JP", "H20148514", None, None, "original"), "JP-2008148514"),
     (("JP", "実願2008-001234", None, None, "original"), "JP-2008001234-U"),
     (("", "JP20080148514", None, None, "epodoc"), "JP-2008148514"),
-    # US: filing year + series + serial; provisionals kind P
+    # US: filing year + series + serial from 2008, serial + YY before; provisionals kind P
     (("US", "14052000", None, date(2013, 10, 11), "uspto"), "US-201314052000"),
     (("US", "14/052,000", None, date(2013, 10, 11), "original"), "US-201314052000"),
     (("US", "201314052000", "A", None, "docdb"), "US-201314052000"),
@@ -506,9 +500,9 @@ APPLICATIONS = [
     (("US", "201261713164", "P", None, "docdb"), "US-201261713164-P"),
     (("", "US201261713164P", None, None, "epodoc"), "US-201261713164-P"),
     (("US", "63/230,089", None, date(2021, 8, 6), "original"), "US-202163230089-P"),
-    (("US", "60095006", None, date(1998, 7, 30), "original"), "US-199860095006-P"),
-    (("US", "9500698", "P", date(1998, 7, 30), "docdb"), "US-199860095006-P"),
-    (("", "US19980095006P", None, None, "epodoc"), "US-199860095006-P"),
+    (("US", "60095006", None, date(1998, 7, 30), "original"), "US-9500698-P"),
+    (("US", "9500698", "P", date(1998, 7, 30), "docdb"), "US-9500698-P"),
+    (("", "US19980095006P", None, None, "epodoc"), "US-9500698-P"),
     (("US", "34515994", "A", None, "docdb"), "US-34515994"),
     (("US", "29410027", None, date(2012, 1, 3), "uspto"), "US-201229410027-F"),
     (("US", "29410027", "F", date(2012, 1, 3), "uspto"), "US-201229410027-F"),
@@ -526,7 +520,7 @@ APPLICATIONS = [
     (("EP", "13844704", "A", None, "docdb"), "EP-13844704"),
     (("", "EP20130844704", None, None, "epodoc"), "EP-13844704"),
     (("EP", "09011586", None, None, "uspto"), "EP-09011586"),
-    # PCT: receiving office, four-digit year, six-digit serial, kind W
+    # PCT: receiving office, YYYY + 6-digit serial from 2004 (YY + 5 before), kind W
     (("WO", "PCT/US2013/064552", None, None, "original"), "US-2013064552-W"),
     (("", "PCT/US2013/064552", None, None, "original"), "US-2013064552-W"),
     (("WO", "PCT/KR2021/017662", None, None, "kipris"), "KR-2021017662-W"),
@@ -536,9 +530,9 @@ APPLICATIONS = [
     (("KR", "KR2009/006271", "W", None, "original"), "KR-2009006271-W"),
     (("WO", "US 2013/064552", None, None, "original"), "US-2013064552-W"),
     (("IB", "IB2022/055385", "W", None, "original"), "IB-2022055385-W"),
-    (("WO", "PCT/US98/12345", None, None, "original"), "US-1998012345-W"),
-    (("US", "PCT/CH02/00573", None, None, "uspto"), "CH-2002000573-W"),
-    (("US", "9812345", "W", None, "docdb"), "US-1998012345-W"),
+    (("WO", "PCT/US98/12345", None, None, "original"), "US-9812345-W"),
+    (("US", "PCT/CH02/00573", None, None, "uspto"), "CH-0200573-W"),
+    (("US", "9812345", "W", None, "docdb"), "US-9812345-W"),
     # DOCDB dummy priorities
     (("US", "1258190X", "A", None, "docdb"), "US-1258190X"),
     (("", "USX1258190", None, None, "epodoc"), "US-1258190X"),
@@ -577,9 +571,9 @@ PUBLICATION_ERRORS = [
     (("JP", "2010123456", None, "docdb"), "kind code"),
     (("JP", "特開2010-12345X", "A", "original"), "YYYY-NNNNNN"),
     (("CN", "1049688", None, "docdb"), "kind code"),
-    (("CN", "10496888912", "A", "docdb"), "5 to 10 digits"),
+    (("CN", "10496888912", "A", "docdb"), "6 to 9 digits"),
     (("WO", "1977/12345", "A1", "original"), "1978"),
-    (("WO", "98/123456", "A1", "original"), "serial of at most 5"),
+    (("WO", "98/123456", "A1", "original"), "serial of 1 to 5 digits"),
     (("WO", "98/1234567", "A1", "original"), "YYYY/NNNNNN"),
     (("WO", "123", "A1", "docdb"), "YYYY/NNNNNN"),
     (("", "2906782", "A2", "docdb"), "country code"),
@@ -637,6 +631,17 @@ def test_application_id_rejects(args, message):
     country, number, kind, filing_date, fmt = args
     with pytest.raises(NumberError, match=re.escape(message)):
         application_id(country, number, kind, filing_date=filing_date, fmt=fmt)
+
+
+def test_missing_filing_date_is_a_fact_not_a_bad_number():
+    """Parsers keep such a record with a warning: the number is sound, its year is missing."""
+    with pytest.raises(NumberNeedsFact) as error:
+        application_id("US", "14/052,000", fmt="original")
+    assert error.value.fact == "filing date"
+    assert isinstance(error.value, NumberError)
+    with pytest.raises(NumberError) as error:
+        application_id("US", "052,000", fmt="original")
+    assert not isinstance(error.value, NumberNeedsFact)
 
 
 def test_error_message_names_input_and_expectation():

@@ -55,6 +55,21 @@ class NumberError(ValueError):
     """A number that cannot be normalized; the message says which and why."""
 
 
+class NumberNeedsFact(NumberError):
+    """A well-formed number whose DOCDB form depends on a fact the caller did not pass.
+
+    The record is sound; only its id waits for the fact (a US application's filing date), so a
+    parser keeps the document and records a warning naming the fact instead of dropping it.
+
+    Attributes:
+        fact: what is missing, in words (``filing date``).
+    """
+
+    def __init__(self, message: str, fact: str):
+        super().__init__(message)
+        self.fact = fact
+
+
 _FORMATS = frozenset({"docdb", "epodoc", "original", "uspto", "kipris"})
 
 # Separators sources put inside numbers; removed before the digit-shape rules apply.
@@ -174,12 +189,26 @@ def _split_trailing_kind(text: str, fmt: str) -> tuple[str, str | None]:
     return match.group(1), match.group(2)
 
 
+_EPODOC_KIND = re.compile(r"(.*\d)([A-Z]\d?)")
+# Kinds that DOCDB writes as a bare letter, per office; elsewhere a bare letter at the end of an
+# epodoc number (JP4961043B for B2) is only the start of the kind. Other offices: any letter.
+_LETTER_KINDS = {"CN": "ABCUY", "JP": "AU", "KR": "AU", "US": "AEHPS", "EP": "", "WO": ""}
+
+
+def _split_epodoc_kind(text: str) -> tuple[str, str | None]:
+    """Number and kind of an epodoc publication number ending in its kind (``CN101911042B``)."""
+    match = _EPODOC_KIND.fullmatch(text)
+    return (match.group(1), match.group(2)) if match else (text, None)
+
+
 # --------------------------------------------------------------------------------------------
 # PCT applications (any receiving office)
 
 _PCT_EPODOC = re.compile(r"(?:WO)?(\d{4})([A-Z]{2})(\d{1,6})")
 _PCT_WRITTEN = re.compile(r"[/\s-]*([A-Z]{2})[/\s-]*(\d{4}|\d{2})[/\s-]+(\d{1,6})")
 _PCT_COMPACT = re.compile(r"([A-Z]{2})(\d{4})(\d{6})")
+# PCT application numbers carry a four-digit year and a six-digit serial from 2004 on.
+_PCT_FOUR_DIGIT_YEAR_FROM = 2004
 
 
 def _is_pct(country: str, text: str, kind: str | None) -> bool:
@@ -210,14 +239,18 @@ def _pct_parts(country: str, body: str) -> tuple[str, str, str] | None:
     if prefixed:
         return prefixed.groups()
     if country != "WO" and re.fullmatch(r"\d{10}|\d{7}", compact):
-        # DOCDB form under the receiving office: YYYY+6 digits, or the legacy YY+5.
+        # DOCDB form under the receiving office: YYYY+6 digits, or YY+5 before 2004.
         split = 4 if len(compact) == 10 else 2
         return country, compact[:split], compact[split:]
     return None
 
 
 def _pct_application(country: str, text: str, raw: str) -> str:
-    """``RO-YYYYNNNNNN-W`` from any PCT notation (receiving office, year, serial)."""
+    """DOCDB PCT application id from any notation (receiving office, year, serial).
+
+    From 2004 ``RO-YYYYNNNNNN-W``; before, DOCDB keeps the old series as two-digit year and
+    five-digit serial (``PCT/GB02/04635`` -> ``GB-0204635-W``).
+    """
     parts = _pct_parts(country, text.removeprefix("PCT"))
     if parts is None:
         raise _fail(
@@ -230,7 +263,12 @@ def _pct_application(country: str, text: str, raw: str) -> str:
     office, year, serial = parts
     if office == "WO":
         raise _fail("PCT application", raw, "a receiving-office country, not WO")
-    return f"{office}-{_pct_year(year, raw)}{serial.zfill(6)}-W"
+    value = _pct_year(year, raw)
+    if value >= _PCT_FOUR_DIGIT_YEAR_FROM:
+        return f"{office}-{value}{serial.zfill(6)}-W"
+    if len(serial.lstrip("0")) > 5:
+        raise _fail("PCT application", raw, f"a serial of at most 5 digits in {value}")
+    return f"{office}-{value % 100:02d}{serial.zfill(5)[-5:]}-W"
 
 
 # --------------------------------------------------------------------------------------------
@@ -309,14 +347,26 @@ _JP_PUB_PREFIXES = (
 )
 # Application prefixes and the DOCDB application kind each implies (utility models: U).
 _JP_APP_PREFIXES = {"特願": None, "特許出願": None, "実願": "U", "実用新案登録出願": "U"}
-# Era numbers: H10-123456 with a separator, or the compact DOCDB form H10123456.
-_JP_ERA_NUMBER = re.compile(r"([MTSHR])\s*(\d{1,2})[-/\s]+(\d{1,6})|([MTSHR])(\d{2})(\d{6})")
+_JP_ERA_NAMES_LONGEST_FIRST = sorted(_JP_ERA_NAMES, key=len, reverse=True)
+_JP_PUB_PREFIXES_LONGEST_FIRST = sorted(_JP_PUB_PREFIXES, key=len, reverse=True)
+_JP_APP_PREFIXES_LONGEST_FIRST = sorted(_JP_APP_PREFIXES, key=len, reverse=True)
+# Era numbers: H10-123456 with a separator, or compact with a two-digit era year: DOCDB's own
+# H0635832 (serial not padded) or the padded H06035832 other tools write.
+_JP_ERA_NUMBER = re.compile(r"([MTSHR])\s*(\d{1,2})[-/\s]+(\d{1,6})|([MTSHR])(\d{2})(\d{1,6})")
 _JP_WESTERN = re.compile(r"(\d{4})[-/\s]+(\d{1,6})")
+# The JPO numbers applications and publications by western year from 2000; DOCDB writes the
+# earlier ones by era (publications) or as serial + two-digit year (applications).
+_JP_WESTERN_FROM = 2000
 
 
-def _jp_prefix_free(text: str, prefixes) -> tuple[str, str]:
-    """Text without a Japanese document-type prefix, and the prefix found ('' if none)."""
-    found = next((p for p in sorted(prefixes, key=len, reverse=True) if text.startswith(p)), "")
+def _jp_prefix_free(text: str, prefixes: list[str]) -> tuple[str, str]:
+    """Text without a Japanese document-type prefix, and the prefix found ('' if none).
+
+    Args:
+        text: the number as written.
+        prefixes: the prefixes to look for, longest first.
+    """
+    found = next((p for p in prefixes if text.startswith(p)), "")
     # 第…号 ("number …") wraps the number in formal citations: 特許第4961043号.
     body = text[len(found):].strip().removeprefix("第").removesuffix("号").strip()
     return body, found
@@ -324,7 +374,7 @@ def _jp_prefix_free(text: str, prefixes) -> tuple[str, str]:
 
 def _jp_era_parts(text: str) -> tuple[str, int, str] | None:
     """Era initial, era year and serial of an era number (平成20-148514, H20-148514), or None."""
-    for name in sorted(_JP_ERA_NAMES, key=len, reverse=True):
+    for name in _JP_ERA_NAMES_LONGEST_FIRST:
         if text.startswith(name):
             text = _JP_ERA_NAMES[name] + text[len(name):]
             break
@@ -336,29 +386,47 @@ def _jp_era_parts(text: str) -> tuple[str, int, str] | None:
 
 
 def _pub_jp(text: str, kind: str | None, fmt: str, raw: str) -> tuple[str, str | None]:
-    """JP: YYYY+6 digits since 2000, era form (H10123456) before, plain grant numbers."""
-    body, _ = _jp_prefix_free(text, _JP_PUB_PREFIXES)
+    """JP: YYYY+6 digits since 2000, era form (H0635832) before, plain grant numbers."""
+    body, _ = _jp_prefix_free(text, _JP_PUB_PREFIXES_LONGEST_FIRST)
     era = _jp_era_parts(body)
     if era:
-        # DOCDB keeps the era letter for pre-2000 publications (JPH10123456A).
-        initial, year, serial = era
-        return f"{initial}{year:02d}{serial.zfill(6)}", None
+        initial, era_year, serial = era
+        year = _JP_ERAS[initial] + era_year
+        if not int(serial):
+            raise _fail("JP publication", raw, "a serial other than zero")
+        if year >= _JP_WESTERN_FROM:
+            return f"{year}{int(serial):06d}", None
+        # DOCDB: era letter, two-digit era year, serial without leading zeros (JPH0635832U).
+        return f"{initial}{era_year:02d}{int(serial)}", None
     western = _JP_WESTERN.fullmatch(body)
     if western and _plausible_year(western.group(1)):
-        return western.group(1) + western.group(2).zfill(6), None
+        return _jp_western_publication(int(western.group(1)), western.group(2), raw), None
     compact = _compact(body)
     if compact.isdigit() and len(compact) == 10 and _plausible_year(compact[:4]):
+        return _jp_western_publication(int(compact[:4]), compact[4:], raw), None
+    # Grant (registration) numbers: up to 7 digits. A leading zero or an 8-digit number is a
+    # publication whose era letter was dropped (JP01153210A): the era cannot be told.
+    if compact.isdigit() and len(compact) <= 7 and compact[0] != "0":
         return compact, None
-    if compact.isdigit() and 1 <= len(compact) <= 8 and int(compact):
-        return str(int(compact)), None
-    raise _fail("JP publication", raw, "YYYY-NNNNNN, an era number (H10-123456) or a grant number")
+    raise _fail(
+        "JP publication",
+        raw,
+        "YYYY-NNNNNN, an era number with its era (H06-35832, JPH0635832) or a grant number",
+    )
+
+
+def _jp_western_publication(year: int, serial: str, raw: str) -> str:
+    """A JP publication numbered by western year: YYYY + 6 digits, from 2000 only."""
+    if year < _JP_WESTERN_FROM:
+        raise _fail("JP publication", raw, "an era number before 2000 (H10-123456)")
+    return f"{year}{serial.zfill(6)}"
 
 
 def _pub_cn(text: str, kind: str | None, fmt: str, raw: str) -> tuple[str, str | None]:
-    """CN: publication numbers are plain digits (104968889)."""
+    """CN: publication numbers are 6 to 9 digits without a leading zero (104968889)."""
     compact = _compact(text)
-    if not compact.isdigit() or not 5 <= len(compact) <= 10:
-        raise _fail("CN publication", raw, "5 to 10 digits")
+    if not compact.isdigit() or not 6 <= len(compact) <= 9 or compact[0] == "0":
+        raise _fail("CN publication", raw, "6 to 9 digits not starting with 0")
     return compact, None
 
 
@@ -371,32 +439,50 @@ def _pub_ep(text: str, kind: str | None, fmt: str, raw: str) -> tuple[str, str |
 
 
 _WO_WRITTEN = re.compile(r"(\d{4}|\d{2})[-/\s]+(\d{1,6})")
+# Compact WO numbers: YY + 5 (WO9411762), YY + 6 (WO03021278, WO09104034), YYYY + 5 or 6.
+_WO_COMPACT = re.compile(r"(\d{2})(\d{5,6})|((?:19|20)\d{2})(\d{5,6})")
+# WO publication numbers: YY/NNNNN up to 2001 and early 2002, YY/NNNNNN from mid-2002 (both
+# widths occur in 2002; the one written is kept), YYYY/NNNNNN from 2004.
+_WO_FOUR_DIGIT_YEAR_FROM = 2004
+_WO_SIX_DIGIT_SERIAL_FROM = 2002
 
 
-def _wo_number(year: int, serial: str, raw: str) -> str:
-    """DOCDB WO number: YYYY+6 from 2004, else DOCDB's own YY+5 (to 2001) or YY+6 (2002-03)."""
-    if year >= 2004:
-        return f"{year}{serial.zfill(6)}"
+def _wo_number(year_text: str, serial: str, raw: str) -> str:
+    """DOCDB WO number from a year (2 or 4 digits) and a serial as written.
+
+    DOCDB keeps WIPO's own forms: ``YYYY`` + 6 digits from 2004, ``YY`` + 5 digits to 2001
+    (``WO 94/11762`` -> ``9411762``; a serial zero-padded to 6 by another tool is unpadded), and
+    in 2002-2003 ``YY`` + the serial as WIPO wrote it (5 digits until mid-2002, then 6).
+    """
+    year = _century(int(year_text), 78) if len(year_text) == 2 else int(year_text)
     if year < 1978:
         raise _fail("WO publication", raw, "a year from 1978 on")
-    width = 6 if year >= 2002 else 5
-    if len(serial.lstrip("0")) > width:
-        raise _fail("WO publication", raw, f"a serial of at most {width} digits in {year}")
-    return f"{year % 100:02d}{serial.zfill(width)[-width:]}"
+    if year >= _WO_FOUR_DIGIT_YEAR_FROM:
+        return f"{year}{serial.zfill(6)}"
+    significant = serial.lstrip("0")
+    if year < _WO_SIX_DIGIT_SERIAL_FROM or (year == 2002 and len(serial) <= 5):
+        if len(significant) > 5 or not significant:
+            raise _fail("WO publication", raw, f"a serial of 1 to 5 digits in {year}")
+        return f"{year % 100:02d}{serial.zfill(5)[-5:]}"
+    if year == 2002 and len(year_text) == 4 and serial[0] == "0":
+        # A four-digit year comes from a tool that pads every serial to six digits, and 2002
+        # has both widths: 2002/021414 may be WO 02/21414 or WO 02/021414.
+        raise _fail(
+            "WO publication", raw, "WIPO's YY/NNNNN or YY/NNNNNN for 2002 (the width is lost)"
+        )
+    return f"{year % 100:02d}{serial.zfill(6)}"
 
 
 def _pub_wo(text: str, kind: str | None, fmt: str, raw: str) -> tuple[str, str | None]:
     """WO: 2022/259205 -> 2022259205; 94/11762 -> 9411762 (DOCDB's pre-2004 form)."""
     written = _WO_WRITTEN.fullmatch(text)
     if written:
-        year_text, serial = written.groups()
-        year = _century(int(year_text), 78) if len(year_text) == 2 else int(year_text)
-        return _wo_number(year, serial, raw), None
+        return _wo_number(*written.groups(), raw), None
     compact = _compact(text)
-    if compact.isdigit() and len(compact) == 10 and _plausible_year(compact[:4]):
-        return compact, None
-    if compact.isdigit() and len(compact) in (7, 8):
-        return compact, None
+    match = _WO_COMPACT.fullmatch(compact)
+    if match:
+        year_text, serial = match.groups()[:2] if match.group(1) else match.groups()[2:]
+        return _wo_number(year_text, serial, raw), None
     raise _fail("WO publication", raw, "YYYY/NNNNNN, YY/NNNNN or the DOCDB number")
 
 
@@ -435,8 +521,17 @@ def publication_id(country: str, number: str, kind: str | None, fmt: str = "docd
     """
     _check_fmt(fmt)
     cc, text = _locate(country, number, fmt, "publication")
-    text, written_kind = _split_trailing_kind(text, fmt)
-    given_kind = normalize_kind(kind, number) or written_kind
+    if fmt == "epodoc":
+        text, written_kind = _split_epodoc_kind(text)
+    else:
+        text, written_kind = _split_trailing_kind(text, fmt)
+    given_kind = normalize_kind(kind, number)
+    if given_kind and written_kind and given_kind[0] != written_kind[0]:
+        raise _fail(f"{cc} publication", number, f"a kind code agreeing with {written_kind}")
+    letters = _LETTER_KINDS.get(cc, written_kind)
+    if not given_kind and written_kind and len(written_kind) == 1 and written_kind not in letters:
+        raise _fail(f"{cc} publication", number, f"the full kind code ({written_kind} is its letter)")
+    given_kind = given_kind or written_kind
     rule = _PUBLICATION_RULES.get(cc, _pub_other)
     doc_number, inferred_kind = rule(text, given_kind, fmt, number)
     final_kind = given_kind or inferred_kind
@@ -452,27 +547,34 @@ def publication_id(country: str, number: str, kind: str | None, fmt: str = "docd
 _US_PROVISIONAL_SERIES = frozenset({"60", "61", "62", "63"})
 # Design applications (series 29) carry application kind F in DOCDB.
 _US_DESIGN_SERIES = "29"
-# Provisional series 60 ran from 1995 into late 2007; up to 2006 it is the only possible one.
-_US_LAST_SERIES_60_ONLY_YEAR = 2006
+# DOCDB writes US applications filed before 2008 as serial + two-digit filing year, without the
+# series code (08/921,321 of 1997 -> 92132197; 60/095,006 of 1998 -> 9500698 P), and later ones
+# as filing year + series + serial (14/052,000 of 2013 -> 201314052000).
+_US_SERIES_FORM_FROM = 2008
 
 
-def _us_legacy(year: int, serial: int, kind: str | None, raw: str) -> tuple[str, str | None]:
-    """A US number known only by year and serial (no series code) in DOCDB form.
+def _us_number(year: int, series: str, serial: str, kind: str | None, raw: str):
+    """DOCDB number and kind of a US application known by filing year, series and serial."""
+    kind = _us_series_kind(series, kind, raw)
+    if year >= _US_SERIES_FORM_FROM:
+        return f"{year}{series}{serial}", kind
+    return _us_legacy(year, serial, kind, raw)
 
-    Provisionals up to 2006 are all series 60 and get the modern form; anything else keeps
-    DOCDB's legacy ``serial + YY`` form, which DOCDB itself uses for such records.
-    """
-    if not 0 < serial < 1_000_000:
+
+def _us_legacy(year: int, serial: str, kind: str | None, raw: str) -> tuple[str, str | None]:
+    """DOCDB's form before 2008: serial without leading zeros, then the two-digit filing year."""
+    if not 0 < int(serial) < 1_000_000:
         raise _fail("US application", raw, "a six-digit serial")
-    if kind == "P" and year <= _US_LAST_SERIES_60_ONLY_YEAR:
-        return f"{year}60{serial:06d}", "P"
-    return f"{serial}{year % 100:02d}", kind
+    return f"{int(serial)}{year % 100:02d}", kind
 
 
 def _us_year_from(filing_date: date | None, raw: str) -> int:
-    """Filing year, required to place an 8-digit US application number in DOCDB form."""
+    """Filing year, required to place a USPTO application number in DOCDB form."""
     if filing_date is None:
-        raise _fail("US application", raw, "a filing date (DOCDB prefixes the filing year)")
+        raise NumberNeedsFact(
+            f"US application {raw!r}: expected a filing date (DOCDB writes the filing year)",
+            "filing date",
+        )
     return filing_date.year
 
 
@@ -496,7 +598,7 @@ def _us_series_kind(series: str, kind: str | None, raw: str) -> str | None:
 def _app_us(
     text: str, kind: str | None, filing_date: date | None, fmt: str, raw: str
 ) -> tuple[str, str | None]:
-    """US: filing year + 2-digit series + 6-digit serial (201314052000)."""
+    """US: filing year + series + serial from 2008 (201314052000), serial + YY before."""
     compact = _compact(text)
     if fmt == "epodoc":
         match = re.fullmatch(r"(\d{4})(\d{7,8})([A-Z]?)", compact)
@@ -505,26 +607,25 @@ def _app_us(
         year, digits, suffix = match.groups()
         kind = kind if kind not in (None, "A") else (suffix or kind)
         if len(digits) == 7:
-            # Old epodoc numbers drop the series code: YYYY + 0 + serial.
-            return _us_legacy(int(year), int(digits), kind, raw)
-        return year + digits, _us_series_kind(digits[:2], kind, raw)
+            # Before 2008 epodoc drops the series code too: YYYY + 0 + serial.
+            return _us_legacy(int(year), digits, kind, raw)
+        return _us_number(int(year), digits[:2], digits[2:], kind, raw)
     if not compact.isdigit():
         raise _fail("US application", raw, "digits (series/serial or YYYY+series+serial)")
     if len(compact) == 12:
         if not _plausible_year(compact[:4]):
             raise _fail("US application", raw, "YYYY + series + serial")
-        return compact, _us_series_kind(compact[4:6], kind, raw)
+        return _us_number(int(compact[:4]), compact[4:6], compact[6:], kind, raw)
     if fmt == "docdb" and 3 <= len(compact) <= 8:
-        # DOCDB's legacy form: serial without series code, then the two-digit filing year.
+        # DOCDB's form before 2008, passed through: serial, then the two-digit filing year.
         yy = int(compact[-2:])
-        year = _century(yy, 30)
         if filing_date is not None and filing_date.year % 100 != yy:
-            expected = f"a legacy serial+YY ending in {filing_date.year % 100:02d} (filing year)"
+            expected = f"a serial + YY ending in {filing_date.year % 100:02d} (filing year)"
             raise _fail("US DOCDB application", raw, expected)
-        return _us_legacy(year, int(compact[:-2]), kind, raw)
+        return compact, kind
     if len(compact) == 8:
         year = _us_year_from(filing_date, raw)
-        return f"{year}{compact}", _us_series_kind(compact[:2], kind, raw)
+        return _us_number(year, compact[:2], compact[2:], kind, raw)
     raise _fail("US application", raw, "series code + 6-digit serial (14/052,000), or 12 digits")
 
 
@@ -554,29 +655,39 @@ def _app_kr(
 def _app_jp(
     text: str, kind: str | None, filing_date: date | None, fmt: str, raw: str
 ) -> tuple[str, str | None]:
-    """JP: western year + 6 digits; era years (H20 = 2008, S60 = 1985) are converted."""
-    body, prefix = _jp_prefix_free(text, _JP_APP_PREFIXES)
+    """JP: YYYY + 6 digits from 2000 (2008148514), serial + two-digit year before (22233295)."""
+    body, prefix = _jp_prefix_free(text, _JP_APP_PREFIXES_LONGEST_FIRST)
     kind = _JP_APP_PREFIXES.get(prefix) or kind
     era = _jp_era_parts(body)
     if era:
         initial, era_year, serial = era
-        return f"{_JP_ERAS[initial] + era_year}{serial.zfill(6)}", kind
+        return _jp_application(_JP_ERAS[initial] + era_year, serial, raw), kind
     western = _JP_WESTERN.fullmatch(body)
     if western and _plausible_year(western.group(1)):
-        return western.group(1) + western.group(2).zfill(6), kind
+        return _jp_application(int(western.group(1)), western.group(2), raw), kind
     compact = _compact(body)
     if fmt == "epodoc" and compact[-1:] == "U":
         compact, kind = compact[:-1], kind or "U"
     if not compact.isdigit():
         raise _fail("JP application", raw, "YYYY-NNNNNN or an era number (H20-148514)")
     if len(compact) == 10 and _plausible_year(compact[:4]):
-        return compact, kind
+        return _jp_application(int(compact[:4]), compact[4:], raw), kind
     if len(compact) == 11 and _plausible_year(compact[:4]) and compact[4] == "0":
         # epodoc: YYYY + 7 digits, the first a padding zero.
-        return compact[:4] + compact[5:], kind
-    if fmt == "docdb" and 5 <= len(compact) <= 10:
+        return _jp_application(int(compact[:4]), compact[5:], raw), kind
+    if fmt == "docdb" and 3 <= len(compact) <= 8 and compact[0] != "0":
+        # DOCDB's own form before 2000, passed through: serial, then the two-digit year.
         return compact, kind
     raise _fail("JP application", raw, "YYYY + 6 digits")
+
+
+def _jp_application(year: int, serial: str, raw: str) -> str:
+    """DOCDB JP application number from filing year and serial."""
+    if not 0 < int(serial) < 1_000_000:
+        raise _fail("JP application", raw, "a serial of 1 to 6 digits")
+    if year >= _JP_WESTERN_FROM:
+        return f"{year}{int(serial):06d}"
+    return f"{int(serial)}{year % 100:02d}"
 
 
 def _cn_check_digit(digits: str) -> str:
