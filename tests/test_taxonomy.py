@@ -10,9 +10,12 @@ import copy
 import re
 from pathlib import Path
 
+import duckdb
+import polars as pl
 import pytest
 import yaml
 
+from roadmap_pipeline.lib.search import compile_expression, parse
 from roadmap_pipeline.lib.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, parse_taxonomy, write_subset
 
 DEFAULT_TAXONOMY = Path(__file__).parents[1] / "data" / "taxonomy" / "manufacturing_ai.yaml"
@@ -114,6 +117,41 @@ def test_default_subclasses_are_complete_and_keyed_by_category_slugs(default_tax
             assert subclass.exclude and all(text.strip() for text in subclass.exclude), subclass.key
 
 
+def test_default_subclasses_are_described_in_korean_japanese_and_chinese(default_taxonomy):
+    for subclass in default_taxonomy.subclasses:
+        assert subclass.languages == ("en", "ko", "ja", "zh"), subclass.key
+        for lang in ("ko", "ja", "zh"):
+            used, description, exclude = subclass.screening_texts(lang)
+            assert used == lang
+            assert description != subclass.description
+            assert len(exclude) == len(subclass.exclude), (subclass.key, lang)
+
+
+def test_every_default_expression_finds_its_own_description_in_each_native_language(default_taxonomy):
+    # A family whose only text is the subclass description in Korean, Japanese or Chinese (what a
+    # KR-, JP- or CN-only family about the subclass says) must be a candidate: the expression names
+    # the subclass's concepts in that language too.
+    native = ("ko", "ja", "zh")
+    rows = [(subclass.key, lang, subclass.screening_texts(lang)[1])
+            for subclass in default_taxonomy.subclasses for lang in native]
+    texts = pl.DataFrame(rows, schema=["subclass_key", "lang", "ab"], orient="row").with_columns(
+        pl.col("ab").str.normalize("NFKC").str.to_lowercase(),
+        pl.lit("").alias("ti"), pl.lit("").alias("ap"), pl.lit(2020).alias("py"),
+        pl.lit([], dtype=pl.List(pl.String)).alias("cpc"), pl.lit([], dtype=pl.List(pl.String)).alias("ipc"),
+    )
+    conn = duckdb.connect(config={"threads": 1})
+    conn.register("search_texts", texts.to_arrow())
+    missed = []
+    for subclass in default_taxonomy.subclasses:
+        compiled = compile_expression(parse(subclass.query))
+        found = conn.execute(
+            f"SELECT lang FROM search_texts WHERE subclass_key = $key AND {compiled.sql}",
+            {"key": subclass.key, **compiled.params},
+        ).fetchall()
+        missed += [(subclass.key, lang) for lang in native if (lang,) not in found]
+    assert not missed
+
+
 def test_default_taxonomy_lookup_by_key(default_taxonomy):
     assert default_taxonomy.subclass("health.prediction").name_ko == "예측"
     assert default_taxonomy.category("logistics").name_ko == "이송/물류"
@@ -141,6 +179,52 @@ def test_folded_whitespace_in_query_and_description_is_collapsed():
     subclass = parse_taxonomy(document).subclasses[0]
     assert subclass.query == '"process design" AND (AI OR 인공지능)'
     assert subclass.description == "AI that designs processes."
+
+
+def multilingual_document() -> dict:
+    """The minimal document with the second subclass described in English and Korean."""
+    document = minimal_document()
+    second = document["categories"][0]["subclasses"][1]
+    second["description"] = {"en": "AI that designs products.", "ko": "제품을 설계하는\n 인공지능."}
+    second["exclude"] = [{"en": "drug design", "ko": "신약 설계"}]
+    return document
+
+
+def test_a_description_in_several_languages_gives_each_language_its_own_texts():
+    plain, translated = parse_taxonomy(multilingual_document()).subclasses
+    assert translated.description == "AI that designs products."
+    assert translated.exclude == ("drug design",)
+    assert translated.languages == ("en", "ko")
+    assert translated.screening_texts("ko") == ("ko", "제품을 설계하는 인공지능.", ("신약 설계",))
+    # A language the taxonomy does not give falls back to English, and says so.
+    assert translated.screening_texts("ja") == ("en", "AI that designs products.", ("drug design",))
+    assert plain.languages == ("en",)
+    assert plain.screening_texts("ko") == ("en", "AI that designs processes.", ())
+
+
+def test_a_translation_changes_the_fingerprint():
+    before = parse_taxonomy(multilingual_document()).subclasses[1].fingerprint
+    document = multilingual_document()
+    document["categories"][0]["subclasses"][1]["exclude"][0]["ko"] = "약물 분자 설계"
+    assert parse_taxonomy(document).subclasses[1].fingerprint != before
+
+
+@pytest.mark.parametrize(
+    ("exclude", "complaint"),
+    [
+        ([{"en": "drug design"}], "field 'exclude' item #1 lacks ko: every exclusion must be written in the "
+                                  "description's languages (en, ko)"),
+        (["drug design"], "field 'exclude' item #1 lacks ko"),
+        ([{"en": "drug design", "ko": "신약 설계", "ja": "創薬"}], "field 'exclude' item #1 has ja"),
+    ],
+)
+def test_an_exclusion_not_in_the_descriptions_languages_is_rejected(exclude, complaint):
+    document = multilingual_document()
+    document["categories"][0]["subclasses"][1]["exclude"] = exclude
+    with pytest.raises(TaxonomyError) as caught:
+        parse_taxonomy(document, "tiny.yaml")
+    assert str(caught.value).startswith("tiny.yaml: subclass 'design.product_design': ")
+    assert complaint in str(caught.value)
 
 
 # --- errors ---------------------------------------------------------------------------------------
@@ -195,8 +279,12 @@ _DELETE = object()
         ("querry", "robot", "unknown field 'querry'"),
         ("name_en", 42, "field 'name_en' must be a string, got int"),
         ("cpc_scope", "G06F30", "field 'cpc_scope' must be a list, got str"),
-        ("exclude", ["drug design", ""], "field 'exclude' must be a list of non-empty strings"),
-        ("exclude", [3], "field 'exclude' must be a list of non-empty strings"),
+        ("exclude", ["drug design", ""], "field 'exclude' item #2 is empty"),
+        ("exclude", [3], "field 'exclude' item #1 must be a text or a mapping of language to text, got int"),
+        ("description", {"ko": "공정을 설계하는 AI"}, "field 'description': the English ('en') text is required"),
+        ("description", {"en": "AI", "de": "KI"}, "field 'description': unknown language 'de' (allowed: en, ko, ja, zh)"),
+        ("description", {"en": "AI", "ko": " "}, "field 'description': the 'ko' text is missing or empty"),
+        ("description", 3, "field 'description' must be a string or mapping, got int"),
         ("threshold", "high", "field 'threshold' must be a number, got str"),
         ("threshold", True, "field 'threshold' must be a number, got bool"),
         ("threshold", 1.5, "field 'threshold' must be between -1 and 1, got 1.5"),

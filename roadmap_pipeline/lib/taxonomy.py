@@ -7,11 +7,17 @@ A taxonomy is a YAML file (see data/taxonomy/manufacturing_ai.yaml)::
       - key, name_ko, name_en
         subclasses:
           - key: <category>.<name>     ASCII slug, the Dagster partition key
-            name_ko, name_en, description
+            name_ko, name_en
+            description: text, or {en: text, ko: text, ja: text, zh: text} (en required)
             query: search expression (검색식), see lib/search
             cpc_scope: [CPC prefixes]  optional
-            exclude: [texts]           optional: what lexical hits that are out of scope are about
+            exclude: [texts]           optional: what lexical hits that are out of scope are about,
+                                       each a text or a mapping in the description's languages
             threshold: number          optional: the relevance threshold of this subclass
+
+A description in Korean, Japanese or Chinese is what a family whose text is in that language is
+compared with (see lib/screening); a plain text is English. Every exclusion must be given in every
+language of the description, since relevance subtracts the exclusion similarity in the same language.
 
 Validation is strict (unknown fields are typos) and every error names the file, the subclass and the
 field, so that an analyst can fix the file without reading code.
@@ -33,8 +39,11 @@ _CATEGORY_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _SUBCLASS_KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 _TAXONOMY_FIELDS = {"key": str, "name_ko": str, "name_en": str, "version": str}
 _CATEGORY_FIELDS = {"key": str, "name_ko": str, "name_en": str, "subclasses": list}
-_SUBCLASS_REQUIRED = {"key": str, "name_ko": str, "name_en": str, "description": str, "query": str}
+_SUBCLASS_REQUIRED = {"key": str, "name_ko": str, "name_en": str, "description": (str, dict), "query": str}
 _SUBCLASS_OPTIONAL = {"cpc_scope": list, "exclude": list, "threshold": (int, float)}
+# Languages a description may be written in: English and the native languages of the offices' texts
+# (ISO 639-1, as core.documents' *_lang columns).
+LANGUAGES = ("en", "ko", "ja", "zh")
 
 
 class TaxonomyError(ValueError):
@@ -54,6 +63,25 @@ class Subclass:
     cpc_scope: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     threshold: float | None = None
+    translations: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    """(language, description, exclusions) in languages other than English, in `LANGUAGES` order."""
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """English and the languages the description is translated into."""
+        return ("en", *(lang for lang, _, _ in self.translations))
+
+    def screening_texts(self, lang: str) -> tuple[str, str, tuple[str, ...]]:
+        """The description and exclusions to compare a text in `lang` with.
+
+        Returns:
+            (language of the texts returned, description, exclusions): `lang`'s own where the
+            taxonomy gives them, else English.
+        """
+        for language, description, exclude in self.translations:
+            if language == lang:
+                return language, description, exclude
+        return "en", self.description, self.exclude
 
     @property
     def fingerprint(self) -> str:
@@ -182,12 +210,14 @@ def _subclass(raw: object, category: str, where: str, seen: set[str]) -> Subclas
         parse(fields["query"])
     except SearchSyntaxError as error:
         raise TaxonomyError(f"{label}: field 'query': {error}") from None
-    lists = {}
-    for name in ("cpc_scope", "exclude"):
-        values = fields.get(name) or []
-        if not all(isinstance(v, str) and v.strip() for v in values):
-            raise TaxonomyError(f"{label}: field {name!r} must be a list of non-empty strings")
-        lists[name] = tuple(v.strip() for v in values)
+    cpc_scope = fields.get("cpc_scope") or []
+    if not all(isinstance(v, str) and v.strip() for v in cpc_scope):
+        raise TaxonomyError(f"{label}: field 'cpc_scope' must be a list of non-empty strings")
+    descriptions = _in_languages(fields["description"], None, f"{label}: field 'description'")
+    excludes = [
+        _in_languages(item, tuple(descriptions), f"{label}: field 'exclude' item #{number}")
+        for number, item in enumerate(fields.get("exclude") or [], start=1)
+    ]
     threshold = fields.get("threshold")
     if threshold is not None and not -1.0 <= threshold <= 1.0:
         raise TaxonomyError(f"{label}: field 'threshold' must be between -1 and 1, got {threshold}")
@@ -196,12 +226,50 @@ def _subclass(raw: object, category: str, where: str, seen: set[str]) -> Subclas
         category=category,
         name_ko=fields["name_ko"],
         name_en=fields["name_en"],
-        description=" ".join(fields["description"].split()),
+        description=descriptions["en"],
         query=" ".join(fields["query"].split()),
-        cpc_scope=lists["cpc_scope"],
-        exclude=lists["exclude"],
+        cpc_scope=tuple(v.strip() for v in cpc_scope),
+        exclude=tuple(item["en"] for item in excludes),
         threshold=None if threshold is None else float(threshold),
+        translations=tuple(
+            (lang, descriptions[lang], tuple(item[lang] for item in excludes))
+            for lang in LANGUAGES if lang != "en" and lang in descriptions
+        ),
     )
+
+
+def _in_languages(value: object, languages: tuple[str, ...] | None, label: str) -> dict[str, str]:
+    """A text, or a mapping language → text, as {language: text with whitespace collapsed}.
+
+    A plain text is English. `languages`, where given, are the ones the mapping must have exactly
+    (an exclusion's must be the description's).
+    """
+    if isinstance(value, str):
+        if not value.strip():
+            raise TaxonomyError(f"{label} is empty")
+        value = {"en": value}
+    if not isinstance(value, dict):
+        raise TaxonomyError(f"{label} must be a text or a mapping of language to text, got {type(value).__name__}")
+    unknown = sorted(str(k) for k in value if k not in LANGUAGES)
+    if unknown:
+        raise TaxonomyError(f"{label}: unknown language {unknown[0]!r} (allowed: {', '.join(LANGUAGES)})")
+    texts = {}
+    for lang in LANGUAGES:
+        if lang in value:
+            text = value[lang]
+            if not isinstance(text, str) or not text.strip():
+                raise TaxonomyError(f"{label}: the {lang!r} text is missing or empty")
+            texts[lang] = " ".join(text.split())
+    if "en" not in texts:
+        raise TaxonomyError(f"{label}: the English ('en') text is required")
+    if languages is not None and tuple(texts) != languages:
+        missing = [lang for lang in languages if lang not in texts]
+        detail = f"lacks {', '.join(missing)}" if missing else f"has {', '.join(l for l in texts if l not in languages)}"
+        raise TaxonomyError(
+            f"{label} {detail}: every exclusion must be written in the description's languages "
+            f"({', '.join(languages)}), since each language's relevance subtracts that language's exclusions"
+        )
+    return texts
 
 
 def _fields(raw: object, required: dict, optional: dict, label: str) -> dict:
@@ -228,5 +296,5 @@ def _only(raw: dict, allowed: set[str], label: str) -> None:
 
 
 def _kind_name(kind) -> str:
-    names = {str: "string", list: "list", dict: "mapping"}
+    names = {str: "string", list: "list", dict: "mapping", (str, dict): "string or mapping"}
     return names.get(kind, "number")
