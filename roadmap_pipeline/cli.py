@@ -16,8 +16,9 @@ def main(argv: list[str] | None = None) -> int:
     parse_cmd = commands.add_parser(
         "parse",
         help="print every document of FILE as JSON Lines on stdout, every reject on stderr",
-        description="Exit 0 when every file was read (even with rejected records), 2 when a file "
-        "could not be read at all or its format is unknown.",
+        description="Exit 0 when every file gave documents or was read without error (even with "
+        "rejected records), 2 when nothing could be read from a file: it is missing, its format is "
+        "unknown, or every record of it was rejected.",
     )
     parse_cmd.add_argument("files", nargs="+", metavar="FILE")
     materialize_cmd = commands.add_parser(
@@ -63,14 +64,17 @@ def parse_files(files: list[str]) -> int:
     status = 0
     out, err = sys.stdout, sys.stderr
     for path in files:
+        documents = errors = 0
         try:
             for record in read_file(path):
                 if isinstance(record, Document):
+                    documents += 1
                     out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
                 else:
+                    errors += record.severity == "error"
                     err.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
-                    if record.locator == "file" and record.source_file == path and record.severity == "error":
-                        status = 2
+            if errors and not documents:  # nothing could be read (a cut file keeps what precedes the cut)
+                status = 2
         except UnreadableFile as exc:
             err.write(json.dumps({"source_file": path, "locator": "file", "reason": f"cannot read: {exc}"}) + "\n")
             status = 2

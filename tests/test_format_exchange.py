@@ -494,8 +494,19 @@ def test_truncated_ops_response_keeps_the_members_before_the_cut():
     out = parse_bytes(data[:cut])
     assert [d.doc_id for d in documents(out)] == ["EP-2906782-A2", "EP-2906782-A4", "CA-2887530-A1", "CN-104968889-A"]
     [reject] = rejects(out)
+    assert reject.locator == "after doc 4" and reject.severity == "error"
+    assert reject.reason.startswith(f"file ends at byte {cut}, inside an element (truncated)")
+    assert reject.reason.endswith("the 4 documents before it were kept")
+
+
+def test_malformed_ops_response_keeps_the_members_before_the_damage():
+    data = FAMILY_50474376.read_bytes()
+    damaged = data.replace(b"<doc-number>2015117646</doc-number>", b"<doc-number>2015117646</doc-numbr>")
+    out = parse_bytes(damaged)
+    assert [d.doc_id for d in documents(out)] == ["EP-2906782-A2", "EP-2906782-A4", "CA-2887530-A1", "CN-104968889-A"]
+    [reject] = rejects(out)
     assert reject.locator == "after doc 4"
-    assert "the rest of the file is lost" in reject.reason
+    assert reject.reason.startswith("malformed XML") and "the rest of the file is lost" in reject.reason
 
 
 @pytest.mark.parametrize(

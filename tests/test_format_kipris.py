@@ -324,18 +324,31 @@ def test_application_without_publication_is_rejected(fixtures):
 
 def test_broken_xml_is_one_reject(fixtures):
     data = _read(fixtures, BIBLIO)
-    documents, rejects = _split(_parse(data[: len(data) // 2], "cut.xml"))
+    data = data.replace(b"</applicationNumber>", b"</applicationNumbr>", 1)
+    documents, rejects = _split(_parse(data, "broken.xml"))
     assert documents == []
     [reject] = rejects
-    assert (reject.source_file, reject.locator) == ("cut.xml", "file")
+    assert (reject.source_file, reject.locator) == ("broken.xml", "file")
     assert reject.reason.startswith("XML not well-formed")
     assert reject.excerpt.startswith('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><response>')
 
 
-def test_xml_broken_after_the_first_item_keeps_that_item(fixtures):
+def test_file_cut_after_the_first_item_keeps_that_item(fixtures):
     data = _read(fixtures, SEARCH)
     cut = data.index(b"<item>", data.index(b"</item>")) + 20  # inside item 2
     documents, rejects = _split(_parse(data[:cut]))
+    assert [d.doc_id for d in documents] == ["KR-20220079145-A", "KR-103028032-B1"]
+    [reject] = rejects
+    assert reject.locator == "after item 1" and reject.severity == "error"
+    assert reject.reason.startswith(f"file ends at byte {cut}, inside an element (truncated)")
+    assert reject.reason.endswith("the 1 items before it were kept")
+
+
+def test_xml_broken_after_the_first_item_keeps_that_item(fixtures):
+    data = _read(fixtures, SEARCH)
+    second = data.index(b"<item>", data.index(b"</item>"))
+    data = data[:second] + data[second:].replace(b"</applicationNumber>", b"</applicationNumbr>", 1)
+    documents, rejects = _split(_parse(data))
     assert [d.doc_id for d in documents] == ["KR-20220079145-A", "KR-103028032-B1"]
     [reject] = rejects
     assert reject.locator == "after item 1" and "not well-formed" in reject.reason

@@ -502,15 +502,42 @@ def test_truncated_file_loses_only_its_last_document(fixtures):
     cut = data.index(b"A glove employable for mixed martial arts")  # inside the abstract of doc 2
     records = _parse_bytes(data[:cut])
     assert isinstance(records[0], Document) and records[0].doc_id == "US-2013014308-A1"
-    assert isinstance(records[1], Reject) and records[1].reason.startswith("malformed XML:")
+    assert isinstance(records[1], Reject) and records[1].severity == "error"
+    assert records[1].reason == (
+        f"file ends inside this document, at byte {cut} (truncated): no </us-patent-application> end tag; "
+        "the documents before it were kept"
+    )
     assert records[1].locator == "doc 2 (line 198)"
 
 
-def test_damage_after_the_front_page_is_not_looked_at(fixtures):
-    # Only the bibliographic data and abstract are parsed (see uspto._front_part): a document cut
-    # in its claims still gives its record.
+def test_file_cut_in_the_claims_loses_that_document(fixtures):
+    # The claims are not parsed (see uspto._front_part), but a document without its end tag is
+    # known to be cut short whatever its front page holds.
     data = (fixtures / APPLICATIONS_V43).read_bytes()
-    records = _parse_bytes(data[: len(data) - 500])
+    cut = data.rindex(b"<claim ")
+    records = _parse_bytes(data[:cut])
+    assert [type(r) for r in records] == [Document, Reject]
+    assert records[1].locator == "doc 2 (line 198)" and "truncated" in records[1].reason
+
+
+def test_document_cut_by_the_next_one_is_rejected(fixtures):
+    data = (fixtures / APPLICATIONS_V43).read_bytes()
+    second = data.index(b"<?xml ", 10)
+    cut = data.rindex(b"<claim ", 0, second)  # doc 1 cut in its claims, doc 2 follows whole
+    records = _parse_bytes(data[:cut] + data[second:])
+    assert isinstance(records[0], Reject) and records[0].locator == "doc 1 (line 1)"
+    assert records[0].reason == (
+        f"document cut short: the next document starts at byte {cut}, before its </us-patent-application> end tag"
+    )
+    assert isinstance(records[1], Document) and records[1].doc_id == "US-2013014306-A1"
+
+
+def test_damage_after_the_front_page_is_not_looked_at(fixtures):
+    # Only the bibliographic data and abstract are parsed (see uspto._front_part): markup broken
+    # in the claims of a complete document does not lose its record.
+    data = (fixtures / APPLICATIONS_V43).read_bytes()
+    claims = data.rindex(b"<claim ")
+    records = _parse_bytes(data[:claims] + b"<claim <<broken" + data[claims + 7 :])
     assert [r.doc_id for r in records] == ["US-2013014308-A1", "US-2013014306-A1"]
 
 

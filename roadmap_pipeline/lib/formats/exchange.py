@@ -50,6 +50,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from roadmap_pipeline.lib import numbers
+from roadmap_pipeline.lib.formats.xmlparse import EndTracker
 from roadmap_pipeline.lib.records import Citation, Classification, Document, Party, Priority, Reject
 
 EXCH_NS = "http://www.epo.org/exchange"
@@ -537,8 +538,9 @@ def _entity_reference(match: re.Match) -> bytes:
 def _parse_ops(stream: _Chain, source_file: str) -> Iterator[Document | Reject]:
     """Documents of an OPS response: biblio records and family members (with or without biblio)."""
     count = 0
+    tracker = EndTracker(stream)
     events = etree.iterparse(
-        stream,
+        tracker,
         events=("end",),
         tag=("{*}exchange-document", "{*}family-member"),
         remove_comments=True,
@@ -558,7 +560,9 @@ def _parse_ops(stream: _Chain, source_file: str) -> Iterator[Document | Reject]:
             yield _ops_record(element, source_file, count)
             _release(element)
     except etree.XMLSyntaxError as exc:
-        yield Reject(source_file, f"after doc {count}", f"{_xml_reason(exc)}; the rest of the file is lost", "")
+        reason = tracker.truncation(exc, f"the {count} documents before it") or (
+            f"{_xml_reason(exc)}; the rest of the file is lost")
+        yield Reject(source_file, f"after doc {count}", reason, "")
         return
     if count == 0:
         yield Reject(source_file, "file", "OPS response holds no exchange-document or family-member", "")

@@ -22,6 +22,8 @@ Rejects:
   by bytes that do not decode → one Reject at ``line N`` with the row as excerpt;
 * a quote left open: the lines it runs over → one Reject at the line where it opens, naming them
   (the CSV module reads strictly, and a multi-line row with the wrong cell count is refused);
+* a file cut short: the row it ends in (fewer cells than the header and no line end, or inside a
+  quoted cell) → one Reject at its line, the rows before it read as usual;
 * a cell that cannot be read in a row that still gives a Document (an application or priority
   number, a date, a class symbol) → a Reject at ``line N <column>``, the Document kept without it;
 * a row whose text cells held undecodable bytes (replaced by U+FFFD) → the Document, and a Reject
@@ -71,7 +73,7 @@ def detect(head: bytes) -> str | None:
         whose header only `parse` can read; None otherwise.
     """
     if head.startswith(XLSX_MAGIC):
-        if b"xl/" not in head and b"[Content_Types].xml" not in head:
+        if not _first_member(head).startswith(_WORKBOOK_PARTS):
             return None  # a zip of something else (a weekly bulk zip): not a workbook
         try:
             table = open_table(_BytesReader(head), match_header)
@@ -117,7 +119,7 @@ def _read_row(flavour: Flavour, row: Row, table_row: TableRow) -> Iterator[Docum
     if table_row.cells is None:
         yield row.reject(table_row.error or "row could not be split into cells")
         return
-    broken = _broken_quoting(table_row, len(row.header))
+    broken = _cut_short(table_row, len(row.header)) or _broken_quoting(table_row, len(row.header))
     if broken:
         yield row.reject(broken)
         return
@@ -130,6 +132,19 @@ def _read_row(flavour: Flavour, row: Row, table_row: TableRow) -> Iterator[Docum
     row.extra_cells()
     yield from documents
     yield from row.issues
+
+
+def _cut_short(table_row: TableRow, columns: int) -> str | None:
+    """Why the file's last row is taken for one cut by the end of the file, or None.
+
+    A row the file ends on without a line end, with fewer cells than the header, lost the rest of
+    its cells. A cut that leaves every cell (inside the last one) cannot be told from a complete
+    row: some tools end their file without a line end.
+    """
+    count = len(table_row.cells or [])
+    if not table_row.unterminated or count >= columns:
+        return None
+    return f"file ends inside this row (truncated): {count} of {columns} cells, no line end"
 
 
 def _broken_quoting(table_row: TableRow, columns: int) -> str | None:
@@ -160,6 +175,15 @@ class _BytesReader:
         else:
             data, self._data = self._data[:size], self._data[size:]
         return data
+
+
+# The parts an Office Open XML package starts with (Excel, openpyxl, LibreOffice write them first).
+_WORKBOOK_PARTS = (b"[Content_Types].xml", b"_rels/", b"docProps/", b"xl/")
+
+
+def _first_member(head: bytes) -> bytes:
+    """The name of a zip's first member, from its local header (30 bytes, then the name)."""
+    return head[30 : 30 + int.from_bytes(head[26:28], "little")]
 
 
 def _cut_off(head: bytes) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -59,6 +60,7 @@ class TableRow:
     damaged: bool = False  # undecodable bytes were replaced by U+FFFD in this row
     error: str | None = None  # the CSV module's complaint when cells is None
     span: tuple[int, int] | None = None  # first and last physical line of a CSV row
+    unterminated: bool = False  # the file ends on this row without a line end (it may be cut)
 
 
 @dataclass
@@ -274,11 +276,17 @@ def _csv_rows(
             return
         except csv.Error as exc:
             last = line + max(len(pending), 1) - 1
-            cells, error = None, f"CSV error: {exc}; lines {line}-{last} are not read"
+            if str(exc) == "unexpected end of data":  # strict mode, at the end of the file
+                error = (f"file ends inside a quoted cell (truncated, or a quote left open): lines "
+                         f"{line}-{last} are not read")
+            else:
+                error = f"CSV error: {exc}; lines {line}-{last} are not read"
+            cells = None
         span = (line, line + max(len(pending), 1) - 1)
         excerpt = "".join(pending)[:EXCERPT_CHARS]
+        unterminated = bool(pending) and not pending[-1].endswith(("\n", "\r"))
         if cells is None or any(c.strip() for c in cells):
-            yield TableRow(f"line {line}", cells, excerpt, any(damaged), error, span)
+            yield TableRow(f"line {line}", cells, excerpt, any(damaged), error, span, unterminated)
         line += len(pending)
         pending.clear()
         damaged.clear()
@@ -297,6 +305,11 @@ def _workbook_table(data: bytes, match) -> Table:
         sheet.reset_dimensions()  # read-only mode trusts the stored size, which tools get wrong
         rows = sheet.iter_rows(values_only=True)
         scanned = [[cell_text(v) for v in row] for _, row in zip(range(HEADER_SCAN_LINES), rows)]
+    except zipfile.BadZipFile as exc:  # the zip's directory, written last, is missing
+        raise TableError(
+            f"XLSX workbook cut short or damaged: its zip directory cannot be read ({exc}); "
+            "no row can be read without it"
+        ) from None
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
         raise TableError(f"not a readable XLSX workbook: {type(exc).__name__}: {exc}") from None
     name = sheet.title

@@ -69,6 +69,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from roadmap_pipeline.lib.countries import country_code, office_code
+from roadmap_pipeline.lib.formats.xmlparse import EndTracker
 from roadmap_pipeline.lib.numbers import NumberError, application_id, publication_id, split_doc_id
 from roadmap_pipeline.lib.records import (
     Citation,
@@ -116,37 +117,20 @@ def parse(stream: BinaryIO, source_file: str) -> Iterator[Document | Reject]:
         A `Document` per publication found, a `Reject` per record or field that cannot be read, or
         one `Reject` for the whole file (error response, not XML, not a KIPRIS response).
     """
-    head = _HeadRecorder(stream)
-    reader = _ResponseReader(source_file, head)
+    tracker = EndTracker(stream)
+    reader = _ResponseReader(source_file, tracker)
     try:
         yield from reader.read()
     except etree.XMLSyntaxError as exc:
         where = "file" if reader.records == 0 else f"after item {reader.records}"
-        yield Reject(source_file, where, f"XML not well-formed: {exc}", head.excerpt())
-
-
-class _HeadRecorder:
-    """A binary stream that remembers its first bytes, for the excerpt of a file-level reject."""
-
-    def __init__(self, stream: BinaryIO, keep: int = EXCERPT_CHARS):
-        self._stream = stream
-        self._keep = keep
-        self._head = bytearray()
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._stream.read(size)
-        if len(self._head) < self._keep:
-            self._head += data[: self._keep - len(self._head)]
-        return data
-
-    def excerpt(self) -> str:
-        return self._head.decode("utf-8", errors="replace")
+        reason = tracker.truncation(exc, f"the {reader.records} items before it") or f"XML not well-formed: {exc}"
+        yield Reject(source_file, where, reason, tracker.excerpt())
 
 
 class _ResponseReader:
     """Walks the iterparse events of one response and dispatches each completed record."""
 
-    def __init__(self, source_file: str, stream: _HeadRecorder):
+    def __init__(self, source_file: str, stream: EndTracker):
         self.source_file = source_file
         self.records = 0
         self._stream = stream

@@ -46,6 +46,7 @@ NOT_A_PATENT = "not a patent document"
 
 _SEPARATOR = b"<?xml "  # an XML declaration can only start a document
 _SNIFF_BYTES = 4096
+_TAIL_BYTES = 256
 _BLANK = b" \t\r\n\xef\xbb\xbf"  # whitespace and the UTF-8 byte-order mark
 
 
@@ -94,8 +95,9 @@ class RawDocument:
         data: the whole document, or None when it was skipped unread (see `skip_reason`).
         root: the root element name, when it could be told from the head.
         size: length in bytes.
-        skip_reason: why `data` was not kept (not a patent, unsupported, too large).
+        skip_reason: why `data` was not kept (not a patent, unsupported, too large, cut short).
         skip_severity: ``skipped`` for non-patent documents, ``error`` otherwise.
+        offset: the file byte on which the document starts.
     """
 
     index: int
@@ -106,6 +108,7 @@ class RawDocument:
     size: int
     skip_reason: str | None = None
     skip_severity: str = "error"
+    offset: int = 0
 
     @property
     def locator(self) -> str:
@@ -121,7 +124,9 @@ def split_documents(
     """Cut a stream of concatenated XML documents at each ``<?xml `` declaration.
 
     Reads `chunk_bytes` at a time, keeping only the current document (and a few carried-over bytes)
-    in memory. Non-patent documents recognised from their first bytes are not kept at all.
+    in memory. Non-patent documents recognised from their first bytes are not kept at all. A
+    document that does not end with its root's end tag (the file ends inside it, or the next
+    document starts inside it) is not kept either: its `skip_reason` says where it was cut.
 
     Args:
         stream: binary file object.
@@ -147,7 +152,7 @@ def split_documents(
         builder.add(data[pos:cut])
         carry = data[cut:]
     builder.add(carry)
-    if (raw := builder.close()) is not None:
+    if (raw := builder.close(at_end=True)) is not None:
         yield raw
 
 
@@ -158,11 +163,13 @@ class _DocumentBuilder:
         self._max = max_doc_bytes
         self._index = 0
         self._line = 1
+        self._offset = 0
         self._reset()
 
     def _reset(self) -> None:
         self._parts: list[bytes] = []
         self._size = 0
+        self._tail = b""  # the last bytes, where the root's end tag must be
         self._newlines = 0  # counted only for discarded documents
         self._head = b""
         self._root: str | None = None
@@ -174,6 +181,7 @@ class _DocumentBuilder:
         if not piece:
             return
         self._size += len(piece)
+        self._tail = (self._tail + piece)[-_TAIL_BYTES:]
         if self._skip is not None:
             self._newlines += piece.count(b"\n")
             return
@@ -183,23 +191,49 @@ class _DocumentBuilder:
         if self._skip is None and self._size > self._max:
             self._discard(f"document too large: over {self._max} bytes, not parsed", "error")
 
-    def close(self) -> RawDocument | None:
-        """End the current document; None when it held nothing but whitespace."""
+    def close(self, at_end: bool = False) -> RawDocument | None:
+        """End the current document; None when it held nothing but whitespace.
+
+        Args:
+            at_end: the stream ended after this document (it is the file's last).
+        """
         data = b"".join(self._parts) if self._skip is None else None
         if data is not None and not data.strip(_BLANK):  # nothing, or a byte-order mark before doc 1
             self._line += data.count(b"\n")
+            self._offset += self._size
             self._reset()
             return None
         if not self._sniffed and data is not None:
             self._sniff(data[:_SNIFF_BYTES])
         self._index += 1
-        raw = RawDocument(self._index, self._line, self._head, data, self._root, self._size)
+        raw = RawDocument(self._index, self._line, self._head, data, self._root, self._size, offset=self._offset)
+        if self._skip is None or self._skip[1] == "skipped":
+            cut = self._cut_reason(at_end)
+            if cut is not None:
+                self._skip = (cut, "error")
         if self._skip is not None:
             raw.data = None
             raw.skip_reason, raw.skip_severity = self._skip
         self._line += data.count(b"\n") if data is not None else self._newlines
+        self._offset += self._size
         self._reset()
         return raw
+
+    def _cut_reason(self, at_end: bool) -> str | None:
+        """Why the document is cut short (its root's end tag is not its last markup), or None."""
+        if self._root is None:  # the root is not known: the XML parser will say what is wrong
+            return None
+        end_tag = b"</" + self._root.encode("ascii", "replace") + b">"
+        found = self._tail.rfind(end_tag)
+        if found >= 0 and not _PROLOG_NOISE.sub(b"", self._tail[found + len(end_tag) :]).strip(_BLANK):
+            return None
+        end = self._offset + self._size
+        if at_end:
+            return (
+                f"file ends inside this document, at byte {end} (truncated): no {end_tag.decode()} "
+                "end tag; the documents before it were kept"
+            )
+        return f"document cut short: the next document starts at byte {end}, before its {end_tag.decode()} end tag"
 
     def _sniff(self, head: bytes) -> None:
         self._sniffed = True
