@@ -7,6 +7,8 @@ query and reach no screening, and are parsed, de-duplicated and counted like eve
 
 Whether a family is background is drawn from its own stream (seed, index, "background"), so the
 taxonomy families of a corpus with background are the families of the same indices without it.
+Background families are never native-only (`families`): their fields' words are in English only,
+with Korean, Japanese and Chinese titles and a Korean abstract for the KIPRIS records.
 """
 
 from __future__ import annotations
@@ -120,4 +122,5 @@ def compose(rng: random.Random, field: Topic) -> Texts:
         f"The resulting {rng.choice(field.outputs)} is manufactured in fewer steps, thereby {rng.choice(_EFFECTS)}.",
     ]
     abstract_ko = f"본 발명은 {title_ko}에 관한 것이다. {field.summary_ko}. 이에 따라 {_EFFECT_KO}."
-    return Texts(title_en, title_ko, title_ja, title_zh, " ".join(sentences), abstract_ko, "", ())
+    # Background families always reach DOCDB in English: no Japanese or Chinese abstract is needed.
+    return Texts(title_en, title_ko, title_ja, title_zh, " ".join(sentences), abstract_ko, "", "", "", ())

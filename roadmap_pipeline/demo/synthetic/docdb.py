@@ -7,6 +7,11 @@ references each in the docdb, epodoc and original data formats, CPCI and IPCR cl
 fixed-width form, docdb and docdba parties with residence, titles per language, search and
 examination citations, and the abstract. One file per office, month and publishing authority
 (KR, JP, CN, EP; WO and DE records travel in the EP folder, as in the EPO's own deliveries).
+
+A native-only family (`families`) has no English abstract: its JP and CN records carry the
+Japanese or Chinese title and abstract alone (the national office's abstract, ``lang="ja"``, as the
+real record of samples/epo-docdb gives a Serbo-Croatian one), its KR records the Korean title and,
+where KIPO has one, the English title, without abstract (the Korean abstract comes from KIPRIS).
 """
 
 from __future__ import annotations
@@ -109,10 +114,22 @@ def record(family: Family, publication: Publication, exchange: date) -> str:
     if publication.cites:
         parts.append(_citations(family, publication))
     parts.append("</exch:bibliographic-data>")
-    source = "national office" if lang == "en" else "translation"
-    parts.append(f'<exch:abstract lang="en" data-format="docdba" abstract-source="{source}"><exch:p>'
-                 f"{esc(family.texts.abstract_en)}</exch:p></exch:abstract></exch:exchange-document>\n")
+    parts.append(_abstract(family, lang))
+    parts.append("</exch:exchange-document>\n")
     return "".join(parts)
+
+
+def _abstract(family: Family, lang: str) -> str:
+    if not family.native:
+        source = "national office" if lang == "en" else "translation"
+        text = family.texts.abstract_en
+        lang = "en"
+    elif family.text_lang == "ko":
+        return ""
+    else:
+        source, text = "national office", family.texts.abstract(family.text_lang)
+    return (f'<exch:abstract lang="{lang}" data-format="docdba" abstract-source="{source}"><exch:p>'
+            f"{esc(text)}</exch:p></exch:abstract>")
 
 
 def _ipcr(family: Family, office: str, published: str) -> str:
@@ -193,6 +210,8 @@ def _titles(family: Family, country: str, lang: str) -> str:
     out = ""
     if native:
         out = f'<exch:invention-title lang="{lang}" data-format="original">{esc(native)}</exch:invention-title>'
+    if not family.english_title:
+        return out
     return out + f'<exch:invention-title lang="en" data-format="docdba">{esc(english)}</exch:invention-title>'
 
 

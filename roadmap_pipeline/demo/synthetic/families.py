@@ -7,6 +7,12 @@ applicants file: a first filing at the home office on the priority date, foreign
 at 30-31 months, publication 18 months after the priority date (national phases some months after
 entry), grants years later. Publications after `plan.AS_OF` are not in the snapshot.
 
+A family filed only at its home office KR, JP or CN may be native-only (`plan.NATIVE_ONLY`): its
+records then carry that office's language alone (`text_lang`), Korean through KIPRIS, which always
+delivers such a KR family, Japanese and Chinese through DOCDB; at most KIPO's English title comes
+with a Korean one. That choice is drawn from its own stream (seed, index, "native"), so the
+family's other draws, its English text included, are those it would have without it.
+
 Priority claims are listed as DOCDB lists them (the data contract's priority ids): a first filing
 claims its own application; a foreign filing claims the first filing; a national-phase entry also
 lists the PCT application (kind W, inactive, linkage W); US documents other than national-phase
@@ -38,6 +44,7 @@ _WEEKDAYS = {"KR": (0, 1, 2, 3, 4), "JP": (3,), "CN": (1, 4), "EP": (2,), "WO": 
 # PCT applications published in these languages do not get an EP A publication at regional entry.
 _EPO_LANGUAGE_OFFICES = ("US", "EP", "DE")
 _GENERIC_CPC = ("G06N3/08", "G06N20/00")
+_NATIVE_LANGUAGE = {"KR": "ko", "JP": "ja", "CN": "zh"}
 
 
 class Claim(NamedTuple):
@@ -92,6 +99,13 @@ class Family:
     appeal: float  # relative chance of being cited
     cited_families: list[int] = field(default_factory=list)
     background: bool = False  # outside the taxonomy (`subclass` then only drew its year and origin)
+    text_lang: str = "en"  # en, or ko/ja/zh for a native-only family (no English abstract anywhere)
+    english_title: bool = True  # whether its records carry an English title
+
+    @property
+    def native(self) -> bool:
+        """Whether its records carry no English abstract, only its home office's language."""
+        return self.text_lang != "en"
 
     @property
     def key(self) -> str:
@@ -209,7 +223,8 @@ def build_family(index: int, sampler: Sampler) -> Family | None:
     filings.first_filing()
     korea = plan.PLAN_BY_KEY[subclass].korea
     abroad = plan.KOREA_EFFECTS[korea][0] if office == "KR" else plan.ABROAD[office]
-    if rng.random() < abroad:
+    went_abroad = rng.random() < abroad
+    if went_abroad:
         filings.abroad()
     publications = [p for p in filings.publications if p.number.published <= plan.AS_OF]
     if not publications:
@@ -235,11 +250,20 @@ def build_family(index: int, sampler: Sampler) -> Family | None:
     appeal = 1.0
     if group == "KR" and not noise and not outside:
         appeal = plan.KOREA_EFFECTS[korea][1]
+    text_lang, english_title = "en", True
+    if not outside and not went_abroad and office in plan.NATIVE_ONLY:
+        native = random.Random(f"{sampler.seed}:{index}:native")
+        if native.random() < plan.NATIVE_ONLY[office]:
+            text_lang = _NATIVE_LANGUAGE[office]
+            english_title = office == "KR" and native.random() < plan.KR_ENGLISH_TITLE
+            if office == "KR" and kipris is None:  # its Korean text comes from KIPRIS alone
+                kipris = "biblio" if native.random() < plan.KIPRIS_BIBLIO_SHARE else "search"
     return Family(
         index=index, subclass=subclass, secondary=secondary, topic=topic, noise=noise,
         emerging=is_emerging, year=year, priority=filings.priority, office=office,
         applicants=applicants, inventors=inventors, texts=texts, cpc=cpc, ipc=ipc, pct=filings.pct,
         publications=publications, kipris=kipris, appeal=appeal, background=outside,
+        text_lang=text_lang, english_title=english_title,
     )
 
 

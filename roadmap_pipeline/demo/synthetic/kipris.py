@@ -5,6 +5,9 @@ with the biblio item's ``biblioSummaryInfoArray``, IPC, Korean abstract, interna
 applicants and inventors with Korean country names, Paris priorities and prior-art documents, and the
 thinner search item (13-digit numbers, ``YYYYMMDD`` dates, ``|``-separated applicants and IPC).
 
+A native-only KR family (`families`) always comes through KIPRIS, its biblio record with KIPO's
+English title where it has one (``inventionTitleEng``, else blank).
+
 One KIPRIS record describes a KR application and both of its publications (the A and the B1), as
 KIPRIS does; it is delivered in the month of the latest of them, so that it shows the application as
 it stood then. The same KR publications also arrive through DOCDB.
@@ -88,7 +91,7 @@ def biblio_response(family: Family, seed: int) -> str:
         f"<claimCount>{10 + family.index % 11}</claimCount><examinerName>합성심사관</examinerName>"
         f"<finalDisposal>{'등록결정(일반)' if registered else BLANK}</finalDisposal>"
         f"<inventionTitle>{esc(texts.title_ko)}</inventionTitle>"
-        f"<inventionTitleEng>{esc(texts.title_en.upper())}</inventionTitleEng>"
+        f"<inventionTitleEng>{esc(texts.title_en.upper()) if family.english_title else BLANK}</inventionTitleEng>"
         f"<openDate>{dotted(opened.number.published) if opened else BLANK}</openDate>"
         f"<openNumber>{_open_number(opened.number) if opened else BLANK}</openNumber>"
         f"<originalApplicationDate> </originalApplicationDate><originalApplicationKind>{kind}</originalApplicationKind>"

@@ -52,8 +52,36 @@ TITLE_NOUNS: tuple[Term, ...] = (
 )
 
 # Effects named by noise families (the subclass's own effects would make them look relevant).
-NOISE_EFFECTS = ("improving accuracy while reducing manual work", "processing large volumes of data automatically")
-NOISE_EFFECT_KO = "정확도를 높이고 수작업을 줄일 수 있다"
+NOISE_EFFECTS: tuple[Term, ...] = (
+    Term("improving accuracy while reducing manual work", "정확도를 높이고 수작업을 줄일 수 있다",
+         "精度を高めつつ手作業を削減できる", "在减少人工操作的同时提高准确率"),
+    Term("processing large volumes of data automatically", "대량의 데이터를 자동으로 처리할 수 있다",
+         "大量のデータを自動的に処理できる", "自动处理大量数据"),
+)
+
+# Learning paradigms named by the abstracts; the native words are those of the taxonomy's queries.
+LEARNING: dict[str, Term] = {
+    "machine learning": Term("machine learning", "기계학습", "機械学習", "机器学习"),
+    "deep learning": Term("deep learning", "딥러닝", "深層学習", "深度学习"),
+    "artificial intelligence": Term("artificial intelligence", "인공지능", "人工知能", "人工智能"),
+}
+
+# The planted emerging keywords (`plan.EMERGING`) as native abstracts name them.
+KEYWORDS: dict[str, Term] = {term.en: term for term in (
+    Term("diffusion model", "확산 모델", "拡散モデル", "扩散模型"),
+    Term("text-to-CAD", "텍스트 기반 CAD 생성", "テキストからのCAD生成", "文本生成CAD"),
+    Term("large language model", "대규모 언어 모델", "大規模言語モデル", "大语言模型"),
+    Term("vision transformer", "비전 트랜스포머", "ビジョントランスフォーマ", "视觉Transformer"),
+    Term("foundation model", "파운데이션 모델", "基盤モデル", "基础模型"),
+    Term("zero-shot anomaly detection", "제로샷 이상 탐지", "ゼロショット異常検知", "零样本异常检测"),
+    Term("vision-language model", "시각-언어 모델", "視覚言語モデル", "视觉语言模型"),
+    Term("imitation learning", "모방 학습", "模倣学習", "模仿学习"),
+    Term("retrieval-augmented generation", "검색 증강 생성", "検索拡張生成", "检索增强生成"),
+    Term("knowledge graph", "지식 그래프", "知識グラフ", "知识图谱"),
+    Term("digital twin", "디지털 트윈", "デジタルツイン", "数字孪生"),
+    Term("physics-informed neural network", "물리 정보 신경망", "物理情報ニューラルネットワーク", "物理信息神经网络"),
+    Term("transfer learning", "전이 학습", "転移学習", "迁移学习"),
+)}
 
 # Sentence openers of the English abstract, chosen per family.
 SUBJECTS = ("A method", "An apparatus", "A system", "A computer-implemented method", "A device")

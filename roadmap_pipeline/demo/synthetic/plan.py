@@ -126,6 +126,17 @@ KR_FAST_GRANT = 0.08  # KR applications registered before the 18-month publicati
 US_PROVISIONAL = 0.3  # US first filings that start with a provisional application
 EU_FIRST_AT_DE = 0.35  # European applicants (DE) who file first at the DPMA rather than the EPO
 
+# Native-only families: of the families filed only at their home office KR, JP or CN (never abroad),
+# the share whose records carry that office's language alone. Every KR-only family: KIPRIS delivers
+# them with a Korean title and abstract, and DOCDB holds no English abstract for them (they are
+# most of Korea's first filings, and the Korea indicators live on them). A minority of JP-only and
+# CN-only ones: DOCDB carries English titles and abstracts for most JP and CN publications (the
+# real CN record in samples/epo-ops has nothing else), so native-only is the exception there.
+NATIVE_ONLY = {"KR": 1.0, "JP": 0.3, "CN": 0.3}
+# KIPO's English title (KIPRIS inventionTitleEng, and DOCDB's English title of the KR document) of a
+# KR-only family: 612 of the 1,009 real KIPRIS records of corpora/kipris_inu_korean carry one.
+KR_ENGLISH_TITLE = 0.6
+
 # Sources: share of KR applications also delivered by KIPRIS, and of those as a biblio-detail
 # response (the rest as items of monthly search responses); DOCDB records without a family id.
 KIPRIS_SHARE = 0.4

@@ -9,13 +9,16 @@ Layout (keys in this order, one family per line so that the file can be grepped)
   years, the noise share and the background share (families outside the taxonomy).
 - ``families``: every family with at least one published document: its labels (``subclasses``,
   ``noise``, ``background``, ``query_hits``, ``topic``, ``emerging``, ``keywords``), priority,
-  first-filing office and country, applicants, DOCDB family id, English and Korean title and
-  abstract, classes, cited families, and its ``documents`` (doc id, office, kind, dates,
+  first-filing office and country, applicants, DOCDB family id, ``text_lang`` (``en``, or ``ko``,
+  ``ja``, ``zh`` for a native-only family, whose records carry no English abstract), the English
+  title and abstract (null where no record carries them), the Korean title and abstract (KIPRIS's),
+  a native-only JP or CN family's Japanese or Chinese ones (``title_ja``/``abstract_ja``,
+  ``title_zh``/``abstract_zh``), classes, cited families, and its ``documents`` (doc id, office, kind, dates,
   application id, route, sources and files, the DOCDB family id where the DOCDB record carries one,
   priority claims as DOCDB lists them ``[id, date, active, linkage]``, title in the publication
   language, cited documents).
 - ``summary``: counts (families, documents per office and source, records, files, families per
-  subclass and priority year).
+  subclass and priority year, families per text language, overall and per subclass).
 
 The file is written as the families are generated (streamed), so its size does not bound memory.
 """
@@ -31,7 +34,7 @@ from roadmap_pipeline.demo.synthetic.families import IP5, Family, Publication
 from roadmap_pipeline.demo.synthetic.markup import notice
 
 GROUND_TRUTH = "ground_truth.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _NATIVE = {"KR": "ko", "JP": "ja", "CN": "zh"}
 
 
@@ -65,6 +68,8 @@ def header(seed: int, requested: int, background_share: float = 0.0) -> dict:
             "secondary_share": plan.SECONDARY_SHARE,
             "docdb_family_id_missing": plan.DOCDB_FAMILY_ID_MISSING,
             "kipris_share_of_kr_applications": plan.KIPRIS_SHARE,
+            "native_only_share_of_home_only_families": plan.NATIVE_ONLY,
+            "kr_english_title_share": plan.KR_ENGLISH_TITLE,
         },
     }
 
@@ -80,6 +85,7 @@ class GroundTruthWriter:
         self._first = True
         self.counts: Counter = Counter()
         self.by_subclass_year: dict[str, Counter] = {p.key: Counter() for p in plan.PLANS}
+        self.by_subclass_lang: dict[str, Counter] = {p.key: Counter() for p in plan.PLANS}
 
     def add(self, family: Family, files: dict[int, list[tuple[str, str]]]) -> None:
         """Write one family; `files` maps a publication's slot to its (source, file) pairs."""
@@ -90,8 +96,10 @@ class GroundTruthWriter:
         self.counts["families"] += 1
         self.counts["noise_families"] += family.noise
         self.counts["background_families"] += family.background
+        self.counts[f"lang:{family.text_lang}"] += 1
         for subclass in entry["subclasses"]:
             self.by_subclass_year[subclass][family.year] += 1
+            self.by_subclass_lang[subclass][family.text_lang] += 1
         for document in entry["documents"]:
             self.counts["documents"] += 1
             self.counts[f"office:{document['office']}"] += 1
@@ -113,6 +121,9 @@ class GroundTruthWriter:
             "families_by_subclass_year": {
                 key: {str(year): years[year] for year in sorted(years)} for key, years in self.by_subclass_year.items()
             },
+            "families_by_text_lang": {k[5:]: v for k, v in sorted(counts.items()) if k.startswith("lang:")},
+            "families_by_subclass_text_lang": {key: dict(sorted(langs.items()))
+                                               for key, langs in self.by_subclass_lang.items()},
             **extra,
         }
         self._handle.write('\n ],\n "summary": ' + json.dumps(summary, ensure_ascii=False) + "\n}\n")
@@ -123,6 +134,10 @@ def family_entry(family: Family, files: dict[int, list[tuple[str, str]]]) -> dic
     """The ground-truth record of one family."""
     hits = [] if family.background else [family.subclass] + ([family.secondary] if family.secondary else [])
     texts = family.texts
+    native = {} if family.text_lang in ("en", "ko") else {
+        f"title_{family.text_lang}": texts.title(family.text_lang),
+        f"abstract_{family.text_lang}": texts.abstract(family.text_lang),
+    }
     return {
         "family": family.key,
         "index": family.index,
@@ -143,10 +158,12 @@ def family_entry(family: Family, files: dict[int, list[tuple[str, str]]]) -> dic
         "inventors": [{"name": i.filed, "country": i.country} for i in family.inventors],
         "docdb_family_id": family.docdb_family_id,
         "pct": family.pct.id if family.pct else None,
-        "title_en": texts.title_en,
-        "abstract_en": texts.abstract_en,
+        "text_lang": family.text_lang,
+        "title_en": texts.title_en if family.english_title else None,
+        "abstract_en": None if family.native else texts.abstract_en,
         "title_ko": texts.title_ko,
         "abstract_ko": texts.abstract_ko,
+        **native,
         "cpc": family.cpc,
         "ipc": family.ipc,
         "cites": [f"SYN-{index:07d}" for index in family.cited_families],
