@@ -76,7 +76,7 @@ _FORMATS = frozenset({"docdb", "epodoc", "original", "uspto", "kipris"})
 _SEPARATORS = re.compile(r"[\s\-/.,_'’:]")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _KIND = re.compile(r"[A-Z][0-9]?")
-_TRAILING_KIND = re.compile(r"^(.*[0-9])\s+([A-Z][0-9]?)$")
+_TRAILING_KIND = re.compile(r"^(.*[0-9])[\s_]+([A-Z][0-9]?)$")
 _ALNUM = re.compile(r"[0-9A-Z]+")
 
 # Years a patent number can plausibly carry (KIPRIS has 1947 applications, JP/US older ones).
@@ -195,8 +195,8 @@ _EPODOC_KIND = re.compile(r"(.*\d)([A-Z]\d?)")
 _LETTER_KINDS = {"CN": "ABCUY", "JP": "AU", "KR": "AU", "US": "AEHPS", "EP": "", "WO": ""}
 
 
-def _split_epodoc_kind(text: str) -> tuple[str, str | None]:
-    """Number and kind of an epodoc publication number ending in its kind (``CN101911042B``)."""
+def _split_attached_kind(text: str) -> tuple[str, str | None]:
+    """Number and kind of a publication number ending in its kind (``CN101911042B``)."""
     match = _EPODOC_KIND.fullmatch(text)
     return (match.group(1), match.group(2)) if match else (text, None)
 
@@ -521,11 +521,13 @@ def publication_id(country: str, number: str, kind: str | None, fmt: str = "docd
     """
     _check_fmt(fmt)
     cc, text = _locate(country, number, fmt, "publication")
-    if fmt == "epodoc":
-        text, written_kind = _split_epodoc_kind(text)
-    else:
-        text, written_kind = _split_trailing_kind(text, fmt)
     given_kind = normalize_kind(kind, number)
+    text, written_kind = _split_trailing_kind(text, fmt)
+    if not written_kind and fmt in ("epodoc", "original"):
+        bare, attached = _split_attached_kind(text)
+        # In a native notation a letter that disagrees with the stated kind is a typo, not a kind.
+        if attached and (fmt == "epodoc" or not given_kind or given_kind[0] == attached[0]):
+            text, written_kind = bare, attached
     if given_kind and written_kind and given_kind[0] != written_kind[0]:
         raise _fail(f"{cc} publication", number, f"a kind code agreeing with {written_kind}")
     letters = _LETTER_KINDS.get(cc, written_kind)
