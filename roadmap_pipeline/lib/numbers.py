@@ -10,37 +10,49 @@ Identifier forms (the data contract):
   ``JP-2008148514``, ``US-201314052000``, ``EP-13844704``, ``CN-201380062258``; the DOCDB kind is
   appended when it is not ``A`` (PCT applications ``US-2013064552-W``, US provisionals
   ``US-201261713164-P``, utility-model applications ``…-U``), because only the kind tells those
-  number series apart.
+  number series apart. Older numbers keep DOCDB's form of their era (``JP-22233295``,
+  ``US-92132197``, ``GB-0204635-W``).
 
 Input notations (``fmt``):
-- ``docdb``: the DOCDB number is already the target; it is validated and passed through, except
-  for the few legacy forms that are mapped onto the modern one (see below).
+- ``docdb``: the DOCDB number is already the target; it is validated and passed through.
 - ``epodoc``: the country is embedded (``EP2906782``, ``US201314052000``, ``WO2013US64552``,
-  ``US201261713164P``); epodoc application numbers are ``CC + YYYY + serial`` and are converted
-  per office (EP, JP, CN drop/insert a zero; KR and US are already DOCDB).
+  ``US201261713164P``), a publication number may end in its kind or its kind letter
+  (``JP4961043B``, ``CN101911042B``); epodoc application numbers are ``CC + YYYY + serial`` and
+  are converted per office.
 - ``original``, ``uspto``, ``kipris``: the office's own notation with any separators
-  (``10-2020-0168607``, ``61/713,164``, ``PCT/US2013/064552``, ``13844704.0``, ``2008-148514``).
+  (``10-2020-0168607``, ``61/713,164``, ``PCT/US2013/064552``, ``13844704.0``, ``2008-148514``,
+  ``特願平7-222332``, ``実開平6-35832``, ``WO 02/21414``).
 
-Rules verified against real OPS/DOCDB records (tests/fixtures), and choices made where the
-records are silent:
-- WO publications keep DOCDB's own pre-2004 form: ``WO 94/11762`` -> ``WO-9411762-A1`` and
-  ``WO 03/021278`` -> ``WO-03021278-A2`` (two-digit year, serial not widened to four digits).
-- PCT applications become ``RO-YYYYNNNNNN-W``. For the pre-2004 two-digit-year series
-  (``PCT/US98/12345``) the year is widened to four digits and the serial to six; no record in the
-  fixtures shows DOCDB's own string for those, so this is a chosen canonical form that all
-  notations map to.
-- Old US application numbers appear in DOCDB as ``serial + YY`` (``9500698`` for provisional
-  60/095,006 of 1998) and in epodoc as ``YYYY + 7 digits`` without the series code. Provisionals
-  filed up to 2006 can only be series 60 and are mapped to the modern form
-  (``US-199860095006-P``); other legacy numbers stay in DOCDB's literal legacy form.
-- US application kinds follow the series code: 60-63 (provisionals) P, 29 (designs) F.
-- JP publications before 2000 keep their era letter as DOCDB writes them (``JPH10123456``), while
-  JP application numbers with era years are converted to western years (H20-148514 ->
-  ``JP-2008148514``). No JP record is in the fixtures; both follow Espacenet's display.
+DOCDB's forms by era, from the EPO's OPS reference guide (number formats, "PCT in docdb"), its
+number service's recorded answers, DOCDB/OPS records and Google Patents Public Data (whose ids
+are DOCDB's); tests/number_cases.csv holds the cases with their origin:
+- JP publications before 2000: era letter, two-digit era year, serial without leading zeros
+  (``実開平6-35832`` -> ``JP-H0635832-U``, ``特公昭61-7693`` -> ``JP-S617693-B2``); from 2000
+  ``YYYY`` + 6 digits; grants plain (``JP-4961043-B2``). A number whose era letter is missing
+  (``JP01153210A``) is an error: the era cannot be told.
+- JP applications before 2000: serial without leading zeros + two-digit year (``特願平7-222332``,
+  epodoc ``JP19950222332`` -> ``JP-22233295``); from 2000 ``YYYY`` + 6 digits.
+- US applications filed before 2008: serial without series code + two-digit filing year, for
+  every series (``08/921,321`` of 1997 -> ``US-92132197``, provisional ``60/095,006`` of 1998 ->
+  ``US-9500698-P``); from 2008 filing year + series + serial (``US-201314052000``). The year of
+  2008 is where the samples change form (2007 filings are ``serial + YY``, 2011 ones
+  ``YYYY + series + serial``); no filing of 2008-2010 is among the cases. A USPTO number without
+  a filing date raises NumberNeedsFact. US application kinds follow the series code: 60-63
+  (provisionals) P, 29 (designs) F.
+- PCT applications: ``RO-YYYYNNNNNN-W`` from 2004, ``RO-YYNNNNN-W`` before
+  (``PCT/GB02/04635`` -> ``GB-0204635-W``).
+- WO publications: ``YYYY`` + 6 digits from 2004; before, WIPO's ``YY`` + 5 digits, which became
+  ``YY`` + 6 in mid-2002 (``WO 02/21414`` -> ``WO-0221414``, ``WO 03/021278`` ->
+  ``WO-03021278``); four-digit-year forms other tools write are brought back
+  (``WO2001098623`` -> ``WO-0198623``), except a zero-led 2002 serial, whose width is lost.
+- CN publications: 6 to 9 digits without a leading zero (``CN01847039A`` is an error).
 - DOCDB dummy priorities (unknown number, ``1258190X`` / epodoc ``USX1258190``) become
   ``CC-1258190X``.
 - Any other country is handled leniently: separators are stripped and ``CC-NUMBER[-KIND]`` built;
   its epodoc application numbers (``CA20132887530`` vs docdb ``2887530``) are NOT reconciled.
+
+A notation no rule covers is a NumberError, never a guess; a sound number whose DOCDB form needs a
+fact the caller did not pass is a NumberNeedsFact naming the fact.
 """
 
 from __future__ import annotations
@@ -532,7 +544,8 @@ def publication_id(country: str, number: str, kind: str | None, fmt: str = "docd
         raise _fail(f"{cc} publication", number, f"a kind code agreeing with {written_kind}")
     letters = _LETTER_KINDS.get(cc, written_kind)
     if not given_kind and written_kind and len(written_kind) == 1 and written_kind not in letters:
-        raise _fail(f"{cc} publication", number, f"the full kind code ({written_kind} is its letter)")
+        expected = f"the full kind code ({written_kind} is its letter)"
+        raise _fail(f"{cc} publication", number, expected)
     given_kind = given_kind or written_kind
     rule = _PUBLICATION_RULES.get(cc, _pub_other)
     doc_number, inferred_kind = rule(text, given_kind, fmt, number)
@@ -791,9 +804,11 @@ def application_id(
     ``US-201314052000``; (``US``, ``61713164``, kind ``P`` or a provisional, filed 2012) →
     ``US-201261713164-P``; (``WO``, ``PCT/US2013/064552``) → ``US-2013064552-W``;
     epodoc ``WO2013US64552`` → ``US-2013064552-W``; (``CN``, ``2013800622588``) →
-    ``CN-201380062258``.
+    ``CN-201380062258``; (``JP``, ``特願平7-222332``) → ``JP-22233295``; (``US``, ``08/921,321``,
+    filed 1997-08-29) → ``US-92132197``.
 
     Raises:
+        NumberNeedsFact: when the DOCDB form needs a fact not passed (a US filing date).
         NumberError: when no DOCDB id can be built.
     """
     _check_fmt(fmt)
