@@ -134,18 +134,24 @@ def us_application(index: int, filed: date) -> AppNumber:
     """
     series = _series(_US_SERIES, filed.year)
     serial = f"{_scramble(index, 10**6, 6):06d}"
-    return AppNumber("US", f"{filed.year}{series}{serial}", "A", filed,
-                     f"{series}/{serial[:3]},{serial[3:]}", f"US{filed.year}{series}{serial}",
-                     f"{series}{serial}")
+    docdb, epodoc = _us_docdb(filed, series, serial)
+    return AppNumber("US", docdb, "A", filed, f"{series}/{serial[:3]},{serial[3:]}", epodoc, f"{series}{serial}")
 
 
 def us_provisional(index: int, filed: date) -> AppNumber:
     """USPTO provisional application ``6S/NNN,NNN``, DOCDB kind P."""
     series = _series(_US_PROVISIONAL_SERIES, filed.year)
     serial = f"{_scramble(index, 10**6, 8):06d}"
-    return AppNumber("US", f"{filed.year}{series}{serial}", "P", filed,
-                     f"{series}/{serial[:3]},{serial[3:]}", f"US{filed.year}{series}{serial}P",
-                     f"{series}{serial}")
+    docdb, epodoc = _us_docdb(filed, series, serial)
+    return AppNumber("US", docdb, "P", filed, f"{series}/{serial[:3]},{serial[3:]}", epodoc + "P", f"{series}{serial}")
+
+
+def _us_docdb(filed: date, series: str, serial: str) -> tuple[str, str]:
+    """DOCDB and epodoc numbers of a US application: ``YYYY`` + series + serial from 2008; before,
+    DOCDB writes the serial without leading zeros and the two-digit year, epodoc ``YYYY0`` + serial."""
+    if filed.year >= 2008:
+        return f"{filed.year}{series}{serial}", f"US{filed.year}{series}{serial}"
+    return f"{int(serial)}{filed.year % 100:02d}", f"US{filed.year}0{serial}"
 
 
 def pct_application(index: int, filed: date, office: str) -> AppNumber:
