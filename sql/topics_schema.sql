@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS topics.keyword_trends (
     emergence DOUBLE
 );
 
+-- language: the keyword's language (en, ko, ja, zh); each language is weighed as its own c-TF-IDF model.
+ALTER TABLE topics.keyword_trends ADD COLUMN IF NOT EXISTS language VARCHAR;
+
 CREATE TABLE IF NOT EXISTS topics.cluster_windows (
     subclass_key VARCHAR NOT NULL,
     cluster_id INTEGER NOT NULL,
@@ -64,6 +67,9 @@ CREATE TABLE IF NOT EXISTS topics.emerging_keywords (
     slope DOUBLE,
     last_year INTEGER
 );
+
+-- language: the keyword's language; its EScore counts the documents of that language.
+ALTER TABLE topics.emerging_keywords ADD COLUMN IF NOT EXISTS language VARCHAR;
 
 CREATE TABLE IF NOT EXISTS topics.task_themes (
     subclass_key VARCHAR NOT NULL,

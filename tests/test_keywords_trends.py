@@ -54,7 +54,7 @@ def test_windows_reject_a_zero_length(make):
 
 def test_yearly_trends_match_the_hand_computation():
     trends, _ = keyword_trends(DOCS, yearly_windows(2015, 2017), keywords_per_cluster=2)
-    got = {(c, s, k): (w, f) for c, s, e, k, w, f in trends.iter_rows()}
+    got = {(c, s, k): (w, f) for c, s, e, k, _, w, f in trends.iter_rows()}
     # Followed keywords: cluster 0 robot (3/6 ln 2 = 0.35) and arm (2/6 ln 2.5 = 0.31), not
     # sensor (0.15); cluster 1 fault and sensor. The outlier cluster is not reported.
     expected = {
@@ -79,7 +79,7 @@ def test_yearly_trends_match_the_hand_computation():
 
 def test_trend_columns_and_order():
     trends, sizes = keyword_trends(DOCS, yearly_windows(2015, 2017), keywords_per_cluster=2)
-    assert trends.columns == ["cluster_id", "window_start", "window_end", "keyword", "weight", "frequency"]
+    assert trends.columns == ["cluster_id", "window_start", "window_end", "keyword", "language", "weight", "frequency"]
     assert sizes.columns == ["cluster_id", "window_start", "window_end", "n_documents"]
     first_window = trends.filter((pl.col("cluster_id") == 0) & (pl.col("window_start") == 2015))
     assert first_window["keyword"].to_list() == ["arm", "robot"]  # 0.46 > 0.35

@@ -224,13 +224,13 @@ def _add_families(path, families: pl.DataFrame) -> None:
         for statement in (
             "CREATE SCHEMA IF NOT EXISTS taxonomy", "CREATE SCHEMA IF NOT EXISTS core",
             "CREATE TABLE IF NOT EXISTS taxonomy.subclass_patents (subclass_key VARCHAR, family_id VARCHAR, is_valid BOOLEAN)",
-            "CREATE TABLE IF NOT EXISTS taxonomy.search_texts (family_id VARCHAR, py INTEGER, embed_text VARCHAR)",
+            "CREATE TABLE IF NOT EXISTS taxonomy.search_texts (family_id VARCHAR, py INTEGER, embed_text VARCHAR, embed_lang VARCHAR)",
             "CREATE TABLE IF NOT EXISTS core.families (family_id VARCHAR, title VARCHAR)",
         ):
             conn.execute(statement)
         conn.register("new_rows", families.to_arrow())
         conn.execute("INSERT INTO taxonomy.subclass_patents SELECT ?, family_id, true FROM new_rows", [KEY])
-        conn.execute("INSERT INTO taxonomy.search_texts SELECT family_id, year, text FROM new_rows")
+        conn.execute("INSERT INTO taxonomy.search_texts SELECT family_id, year, text, 'en' FROM new_rows")
         conn.execute("INSERT INTO core.families SELECT family_id, text FROM new_rows")
 
 

@@ -24,11 +24,13 @@ import polars as pl
 
 from roadmap_pipeline.lib.clustering import DEFAULT_NEIGHBOURS, Clustering, Reducer, assign_to_clusters, cluster_embeddings
 from roadmap_pipeline.lib.keywords import (
+    by_language,
     cluster_labels,
     consecutive_windows,
     keyword_trends,
     rank_task_themes,
     term_emergence,
+    text_language,
     tokenize,
     tokenize_many,
     top_terms,
@@ -36,9 +38,10 @@ from roadmap_pipeline.lib.keywords import (
 )
 
 SUBCLASS_WIDE = -2  # cluster_id of emergence computed over the whole subclass
-# Part of every clustering fingerprint: change it when the clustering steps change, so that stored
-# clusterings made the old way are not extended.
-CLUSTERING_VERSION = "1"
+# Part of every clustering fingerprint: change it when the clustering steps or the tokens change, so
+# that stored clusterings made the old way are not extended with their stored tokens. 2: Japanese and
+# Chinese tokens, keywords weighed per language.
+CLUSTERING_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -84,10 +87,10 @@ class TopicResult:
     clusters: pl.DataFrame  # cluster_id, size, label, keywords
     trends: pl.DataFrame  # cluster_id, window_start, window_end, keyword, weight, frequency, emergence
     sizes: pl.DataFrame  # cluster_id, window_start, window_end, n_documents
-    emergence: pl.DataFrame  # cluster_id (SUBCLASS_WIDE = whole subclass), term, eligible, escore, …
+    emergence: pl.DataFrame  # cluster_id (SUBCLASS_WIDE = whole subclass), language, term, eligible, escore, …
     themes: pl.DataFrame  # cluster_id, growth, n_recent, n_before, top_emerging, label, rank
     last_year: int
-    documents: pl.DataFrame  # family_id, cluster_id, year, tokens: what the description was computed from
+    documents: pl.DataFrame  # family_id, cluster_id, year, language, tokens: what the description was computed from
 
 
 def analyse_subclass(
@@ -96,8 +99,9 @@ def analyse_subclass(
     """Cluster a subclass's valid families and follow their keywords.
 
     Args:
-        families: One row per family: ``family_id``, ``year`` (priority year, may be null), ``text``;
-            a ``tokens`` column, when present, is used instead of tokenizing ``text``.
+        families: One row per family: ``family_id``, ``year`` (priority year, may be null), ``text``,
+            optionally ``language`` (the language the record declares for the text); a ``tokens``
+            column, when present, is used instead of tokenizing ``text``.
         vectors: (n, d) normalized embeddings aligned with `families`.
         query: The subclass's search expression; its words are kept out of labels, as every member
             contains them.
@@ -115,22 +119,33 @@ def describe_membership(
     """Labels, keyword trends, emergence and themes of a given membership of the families.
 
     The part of the analysis after clustering, shared by a full clustering and an extended one.
+    Keywords are weighed per language (lib/keywords): a family's English tokens count with the
+    English texts, its Korean, Japanese or Chinese tokens with the texts of that language, in the
+    labels, the trends and the emergence scores alike.
 
     Args:
-        families: One row per family: ``family_id``, ``year`` (may be null), and ``tokens`` (list of
-            str) or ``text`` (tokenized here).
+        families: One row per family: ``family_id``, ``year`` (may be null), ``tokens`` (list of
+            str) or ``text`` (tokenized here), and optionally ``text`` with ``language`` (the
+            declared language) to tell Japanese from Chinese Han-only tokens.
         clustering: Cluster and probability per row of `families`.
         query: The subclass's search expression, whose words are kept out of labels and emergence.
         settings: Windows and keywords per cluster (the clustering settings are not used).
     """
+    declared = families["language"].to_list() if "language" in families.columns else [None] * families.height
+    texts = families["text"].fill_null("").to_list() if "text" in families.columns else None
     tokens = (
         families["tokens"].cast(pl.List(pl.String)) if "tokens" in families.columns
-        else pl.Series("tokens", tokenize_many(families["text"].fill_null("").to_list()), dtype=pl.List(pl.String))
+        else pl.Series("tokens", tokenize_many(texts, declared), dtype=pl.List(pl.String))
+    )
+    languages = (
+        [text_language(text, language) for text, language in zip(texts, declared, strict=True)]
+        if texts is not None else [None] * families.height  # read from the tokens (by_language)
     )
     documents = families.select(
         "family_id",
         pl.Series("cluster_id", clustering.labels, dtype=pl.Int64),
         pl.col("year").cast(pl.Int64),
+        pl.Series("language", languages, dtype=pl.String),
         tokens.alias("tokens"),
     )
     members = documents.select(
@@ -155,12 +170,15 @@ def describe_membership(
     ]
     in_range = dated.filter(pl.col("year").is_between(first_year, last_year))
     trends, sizes = keyword_trends(in_range, windows, keywords_per_cluster=settings.keywords_per_cluster)
-    by_cluster = term_emergence(dated, last_year=last_year, keys=("cluster_id",))
-    whole = term_emergence(dated, last_year=last_year).with_columns(pl.lit(SUBCLASS_WIDE, pl.Int64).alias("cluster_id"))
+    # Emergence per language: a term's documents are counted against the documents of its language.
+    dated_by_language = by_language(dated)
+    by_cluster = term_emergence(dated_by_language, last_year=last_year, keys=("cluster_id", "language"))
+    whole = term_emergence(dated_by_language, last_year=last_year, keys=("language",)).with_columns(
+        pl.lit(SUBCLASS_WIDE, pl.Int64).alias("cluster_id"))
     emergence = pl.concat([by_cluster, whole.select(by_cluster.columns)]).filter(~pl.col("term").is_in(list(query_terms)))
     trends = trends.join(
-        by_cluster.select("cluster_id", pl.col("term").alias("keyword"), pl.col("escore").alias("emergence")),
-        on=["cluster_id", "keyword"], how="left",
+        by_cluster.select("cluster_id", "language", pl.col("term").alias("keyword"), pl.col("escore").alias("emergence")),
+        on=["cluster_id", "language", "keyword"], how="left",
     )
     themes = rank_task_themes(
         sizes, by_cluster.filter(~pl.col("term").is_in(list(query_terms))), labels.select("cluster_id", "label"),

@@ -55,7 +55,7 @@ _TABLES = ("clusters", "cluster_members", "keyword_trends", "cluster_windows", "
 _TOPICS_STAGE = "topics"
 
 _VALID_FAMILIES = """
-SELECT p.family_id, t.py AS year, t.embed_text AS text
+SELECT p.family_id, t.py AS year, t.embed_text AS text, t.embed_lang AS language
 FROM taxonomy.subclass_patents AS p
 JOIN taxonomy.search_texts AS t USING (family_id)
 WHERE p.subclass_key = ? AND p.is_valid
@@ -118,7 +118,7 @@ def _spec(key: dg.AssetKey, description: str, kinds: set[str]) -> dg.AssetSpec:
         _spec(THEMES, "One row per cluster: candidate R&D task theme ranked by the cluster's growth, with its top emerging keywords.", {"duckdb"}),
     ],
     pool="duckdb",
-    code_version="2",
+    code_version="3",
     check_specs=[
         dg.AssetCheckSpec("outlier_share_at_most_half", asset=MEMBERS),
         dg.AssetCheckSpec("cluster_count_in_bounds", asset=CLUSTERS),
@@ -225,7 +225,8 @@ def _with_tokens(families: pl.DataFrame, kept: pl.DataFrame) -> pl.DataFrame:
     """The families with the stored tokens of kept members and fresh tokens of the others."""
     documents = families.join(kept.select("family_id", "tokens"), on="family_id", how="left", maintain_order="left")
     new = documents.filter(pl.col("tokens").is_null())
-    fresh = new.select("family_id", pl.Series("fresh", tokenize_many(new["text"].to_list()), dtype=pl.List(pl.String)))
+    fresh = new.select("family_id", pl.Series(
+        "fresh", tokenize_many(new["text"].to_list(), new["language"].to_list()), dtype=pl.List(pl.String)))
     return (
         documents.join(fresh, on="family_id", how="left", maintain_order="left")
         .with_columns(pl.coalesce("tokens", "fresh").alias("tokens")).drop("fresh")

@@ -2,16 +2,17 @@
 
 Pure functions on polars frames. Typical use for one subclass:
 
-    tokens = tokenize_many(texts)                                  # English or Korean per text
-    docs = pl.DataFrame({"cluster_id": ..., "year": ..., "tokens": tokens})
-    labels = cluster_labels(top_terms(docs, n=10))                 # "a, b, c, d" per cluster
+    tokens = tokenize_many(texts, languages)                       # English, Korean, Japanese, Chinese
+    docs = pl.DataFrame({"cluster_id": ..., "year": ..., "language": ..., "tokens": tokens})
+    labels = cluster_labels(top_terms(docs, n=10))                 # "a, b / 가, 나" per cluster
     trends, sizes = keyword_trends(docs, yearly_windows(2010, 2024))
-    escores = term_emergence(docs, last_year=2024, keys=("cluster_id",))
+    escores = term_emergence(by_language(docs), last_year=2024, keys=("cluster_id", "language"))
     themes = rank_task_themes(sizes, escores, labels)
 """
 
 from roadmap_pipeline.lib.keywords.ctfidf import (
     OUTLIER_CLUSTER,
+    by_language,
     class_idf,
     cluster_labels,
     cluster_term_counts,
@@ -28,8 +29,11 @@ from roadmap_pipeline.lib.keywords.themes import rank_task_themes
 from roadmap_pipeline.lib.keywords.tokenize import (
     is_korean,
     singular,
+    text_language,
     tokenize,
+    tokenize_chinese,
     tokenize_english,
+    tokenize_japanese,
     tokenize_korean,
     tokenize_many,
 )
@@ -43,6 +47,7 @@ from roadmap_pipeline.lib.keywords.trends import (
 __all__ = [
     "OUTLIER_CLUSTER",
     "EmergenceCriteria",
+    "by_language",
     "class_idf",
     "cluster_labels",
     "cluster_term_counts",
@@ -56,8 +61,11 @@ __all__ = [
     "sliding_windows",
     "term_emergence",
     "term_year_counts",
+    "text_language",
     "tokenize",
+    "tokenize_chinese",
     "tokenize_english",
+    "tokenize_japanese",
     "tokenize_korean",
     "tokenize_many",
     "top_terms",

@@ -1,6 +1,6 @@
 """Stop lists for patent keywords: common words and the boilerplate of patent drafting.
 
-Boilerplate words say nothing about a technology ("method", "wherein", 장치, 상기) but are among
+Boilerplate words say nothing about a technology ("method", "wherein", 장치, 상기, 装置, 本发明) but are among
 the most frequent words of every claim and abstract, so left in they would dominate every cluster
 label. The lists are plain frozensets so that a caller can extend them
 (``ENGLISH_STOP_WORDS | {"robot"}``) and pass the result to the tokenizers.
@@ -80,5 +80,25 @@ KOREAN_STOP_WORDS = frozenset(
     수단 결과 정도 구비 가능 적용 동안 통해 것 수 등 및 또는 부 제 측 후 전 내 외 간 상 하 중
     때 곳 점 바 개 번 본 그 이 저 여기 다음 하기
     청구항 청구 도면 예 일 상세 설명 목적 효과 과제 해결
+    """.split()
+)
+
+# Nouns of Japanese patent drafting, in SudachiPy's normalized forms (short units).
+JAPANESE_STOP_WORDS = frozenset(
+    """
+    発明 本発明 方法 装置 システム 手段 工程 ステップ 段階 部 部材 ユニット 実施 形態 実施形態 実施例 構成
+    提供 課題 解決 効果 目的 技術 分野 開示 記載 請求 請求項 図 図面 場合 際 ため 等 他 各 複数 一 二
+    前記 当該 上記 以下 以上 所定 対象 一方 他方 少なくとも 可能 使用 利用 備える 含む 有する 関する
+    もの こと とき ところ よう 上 下 中 内 外 前 後 間 側 時 点 数 量 値 種 例 本 第
+    """.split()
+)
+
+# Words of Chinese patent drafting, as jieba segments them.
+CHINESE_STOP_WORDS = frozenset(
+    """
+    本发明 发明 本实用新型 实用新型 公开 涉及 包括 包含 提供 采用 用于 进行 得到 具有 所述 实现 通过
+    方法 装置 系统 设备 步骤 模块 单元 部件 技术 领域 实施例 实施 使用 利用 基于 获取 确定 根据
+    一种 其中 以及 能够 可以 有效 相应 对应 所述的 如下 以下 上述 该 其 多个 至少 第一 第二 用来
+    解决 问题 目的 效果 优点 特征 方案 结构 权利 要求 权利要求 附图 示意图 具体 主要 属于 作为
     """.split()
 )

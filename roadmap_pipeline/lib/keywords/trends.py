@@ -12,6 +12,10 @@ window, while the idf still ranks distinctive keywords above generic ones.
 
 The keywords followed in a cluster are its top c-TF-IDF terms over all years; each is reported in
 every window, with weight 0 where it does not occur, so that a trend line has no gaps.
+
+Each language is its own model, as for labels (see ``ctfidf``): a keyword's tf in a window is its
+share of the window's words in its language, and each language of a cluster has its own followed
+keywords, so that a Korean keyword's trend is not flattened by the English words around it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from roadmap_pipeline.lib.keywords.ctfidf import OUTLIER_CLUSTER, class_idf, cluster_term_counts
+from roadmap_pipeline.lib.keywords.ctfidf import OUTLIER_CLUSTER, by_language, class_idf, cluster_term_counts
 
 Window = tuple[int, int]
 
@@ -74,27 +78,31 @@ def keyword_trends(
     """Keyword weights and document counts per cluster and time window.
 
     Args:
-        documents: One row per document: ``cluster_id`` (int), ``year`` (int) and ``tokens``
-            (list of str). Outlier documents (cluster -1) count in the idf.
+        documents: One row per document: ``cluster_id`` (int), ``year`` (int), ``tokens``
+            (list of str) and optionally ``language`` (see ``by_language``). Outlier documents
+            (cluster -1) count in the idf.
         windows: ``(window_start, window_end)`` year pairs, inclusive; they may overlap.
-        keywords_per_cluster: How many of a cluster's top c-TF-IDF terms to follow.
+        keywords_per_cluster: How many of a cluster's top c-TF-IDF terms to follow per language.
         include_outliers: Whether to report the outlier cluster too.
 
     Returns:
         ``(trends, sizes)``. ``trends``: columns ``cluster_id, window_start, window_end, keyword,
-        weight, frequency`` (frequency: occurrences in the window), one row per followed keyword
-        and window. ``sizes``: columns ``cluster_id, window_start, window_end, n_documents``, one
-        row per cluster and window. Both sorted by cluster and window; trends then by weight.
+        language, weight, frequency`` (frequency: occurrences in the window), one row per followed
+        keyword and window. ``sizes``: columns ``cluster_id, window_start, window_end,
+        n_documents``, one row per cluster and window. Both sorted by cluster and window; trends
+        then by weight.
     """
     docs = documents.select(
-        pl.col("cluster_id").cast(pl.Int64), pl.col("year").cast(pl.Int64), "tokens"
+        pl.col("cluster_id").cast(pl.Int64), pl.col("year").cast(pl.Int64), "tokens",
+        *[c for c in ("language",) if c in documents.columns],
     )
     year_windows = _year_windows(windows)
     window_keys = ("cluster_id", "window_start", "window_end")
 
-    yearly_counts = cluster_term_counts(docs, ("cluster_id", "year"))
-    cluster_counts = yearly_counts.group_by("cluster_id", "term").agg(pl.col("count").sum())
-    idf = class_idf(cluster_counts)
+    # Terms of different languages are counted apart: "language" is part of every key below.
+    yearly_counts = cluster_term_counts(by_language(docs), ("cluster_id", "language", "year"))
+    cluster_counts = yearly_counts.group_by("cluster_id", "language", "term").agg(pl.col("count").sum())
+    idf = class_idf(cluster_counts, ("cluster_id", "language"), models=("language",))
 
     reported = docs.lazy().select("cluster_id").unique()
     if not include_outliers:
@@ -103,40 +111,41 @@ def keyword_trends(
     followed = (
         cluster_counts.lazy()
         .join(reported, on="cluster_id")
-        .join(idf.lazy(), on="term")
-        .with_columns((pl.col("count") / pl.col("count").sum().over("cluster_id")).alias("tf"))
+        .join(idf.lazy(), on=["language", "term"])
+        .with_columns((pl.col("count") / pl.col("count").sum().over("cluster_id", "language")).alias("tf"))
         .with_columns((pl.col("tf") * pl.col("idf")).alias("cluster_weight"))
-        .sort("cluster_id", "cluster_weight", "term", descending=[False, True, False])
-        .group_by("cluster_id", maintain_order=True)
+        .sort("cluster_id", "language", "cluster_weight", "term", descending=[False, False, True, False])
+        .group_by("cluster_id", "language", maintain_order=True)
         .head(keywords_per_cluster)
-        .select("cluster_id", "term", "idf")
+        .select("cluster_id", "language", "term", "idf")
     )
 
     # Windows are joined only after reducing to (cluster, year) totals and followed keywords:
     # the per-year counts are the largest frame here.
     window_totals = (
         yearly_counts.lazy()
-        .group_by("cluster_id", "year")
+        .group_by("cluster_id", "language", "year")
         .agg(pl.col("count").sum().alias("total"))
         .join(year_windows.lazy(), on="year")
-        .group_by(*window_keys)
+        .group_by(*window_keys, "language")
         .agg(pl.col("total").sum())
     )
     followed_counts = (
         yearly_counts.lazy()
-        .join(followed.select("cluster_id", "term"), on=["cluster_id", "term"], how="semi")
+        .join(followed.select("cluster_id", "language", "term"), on=["cluster_id", "language", "term"], how="semi")
         .join(year_windows.lazy(), on="year")
-        .group_by(*window_keys, "term")
+        .group_by(*window_keys, "language", "term")
         .agg(pl.col("count").sum().alias("frequency"))
     )
     trends = (
         followed.join(window_pairs, how="cross")
-        .join(followed_counts, on=[*window_keys, "term"], how="left")
-        .join(window_totals, on=list(window_keys), how="left")
+        .join(followed_counts, on=[*window_keys, "language", "term"], how="left")
+        .join(window_totals, on=[*window_keys, "language"], how="left")
         .with_columns(pl.col("frequency").fill_null(0))
         .select(
             *window_keys,
             pl.col("term").alias("keyword"),
+            "language",
             pl.when(pl.col("total") > 0)
             .then(pl.col("frequency") / pl.col("total") * pl.col("idf"))
             .otherwise(0.0)
