@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from roadmap_pipeline.lib.formats import exchange
+from roadmap_pipeline.lib.formats.classification import leading_symbol
 from roadmap_pipeline.lib.records import Citation, Document, Party, Priority, Reject
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -343,7 +344,7 @@ def test_family_member_whose_biblio_is_not_found_is_read_from_the_member():
     ],
 )
 def test_ipc7_symbol(text, symbol):
-    assert exchange._ipc7_symbol(text) == symbol
+    assert leading_symbol(text) == symbol
 
 
 def test_docdb_ipc7_lines_are_read_after_ipcr_and_deduplicated():

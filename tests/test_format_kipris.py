@@ -13,6 +13,8 @@ from datetime import date
 import pytest
 
 from roadmap_pipeline.lib.formats import kipris
+from roadmap_pipeline.lib.formats.classification import class_symbol
+from roadmap_pipeline.lib.formats.dates import written_date
 from roadmap_pipeline.lib.records import Citation, Classification, Document, Party, Priority, Reject
 
 KIPRIS = "kipo-kipris"
@@ -450,13 +452,13 @@ def test_foreign_right_type_is_rejected(fixtures):
     ],
 )
 def test_kipris_date(written, expected):
-    assert kipris.kipris_date(written) == expected
+    assert written_date(written) == expected
 
 
 @pytest.mark.parametrize("written", ["2020.13.04", "12/04/2020", "2020."])
 def test_kipris_date_rejects_non_dates(written):
     with pytest.raises(ValueError):
-        kipris.kipris_date(written)
+        written_date(written)
 
 
 @pytest.mark.parametrize(
@@ -473,7 +475,7 @@ def test_kipris_date_rejects_non_dates(written):
     ],
 )
 def test_ipc_symbol(raw, symbol):
-    assert kipris.ipc_symbol(raw) == symbol
+    assert class_symbol(raw) == symbol
 
 
 @pytest.mark.parametrize(

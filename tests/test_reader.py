@@ -1,7 +1,6 @@
 """Containers and whole-file quarantine: what reaches core.rejected_records, and why."""
 
 import gzip
-import io
 import zipfile
 
 import pytest

@@ -50,6 +50,8 @@ from typing import BinaryIO
 from lxml import etree
 
 from roadmap_pipeline.lib import numbers
+from roadmap_pipeline.lib.formats.classification import class_symbol, leading_symbol, symbol_of_parts
+from roadmap_pipeline.lib.formats.dates import compact_date
 from roadmap_pipeline.lib.formats.xmlparse import EndTracker
 from roadmap_pipeline.lib.records import Citation, Classification, Document, Party, Priority, Reject
 
@@ -82,10 +84,6 @@ _OPS_PARTS = ("section", "class", "subclass", "main-group", "subgroup")
 _ID_TAGS = {tag: name for name in ("country", "doc-number", "kind", "date") for tag in (name, f"{{{EXCH_NS}}}{name}")}
 
 _NAME_COUNTRY = re.compile(r"^(.*?)\s*\[([A-Z]{2})\]$")
-_IPC = re.compile(r"\s*([A-HY]\d\d[A-Z])\s*(\d{1,4})\s*/\s*(\d{1,6})")
-# IPC 1-7 as DOCDB (" 7A 61K   9/16   A": edition, then the symbol with spaces), USPTO-style
-# ("A61K009/16") and OPS ("H04N7/24", "H04N 7/24") write it.
-_IPC7 = re.compile(r"\s*(?:\d{1,2}\s*)?([A-HY])\s*(\d\d)\s*([A-Z])\s*0*(\d{1,4})\s*/\s*(\d{1,6})")
 _IPC7_LINES = frozenset(("main-classification", "further-classification", "text"))
 _NAME_FOLDS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
 _ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z_][\w.-]*);")
@@ -753,7 +751,7 @@ def _resolve_references(
             if _LOCAL[document_id.tag] == "document-id" and document_id.get("document-id-type") in (None, "docdb"):
                 fields = _fields("docdb", document_id)
                 if "date" in fields and "doc-number" in fields:
-                    when = _date(fields["date"])
+                    when = compact_date(fields["date"])
                     normalized = normalize(fields, when, country, kind)
                     if normalized:
                         return normalized, when, fields
@@ -774,7 +772,7 @@ def _resolve(forms, normalize, country: str = "", kind: str | None = None) -> tu
         fields = _fields(fmt, document_id)
         read.append(fields)
         if "date" in fields:
-            when = _date(fields["date"])
+            when = compact_date(fields["date"])
             break
     for fields in read:
         if "doc-number" in fields:
@@ -831,7 +829,7 @@ def _publication(parts: dict, element: etree._Element) -> tuple[str, date | None
     """
     country, kind, number = element.get("country", ""), element.get("kind"), element.get("doc-number")
     doc_id = _cached_publication_id(country, number, kind, "docdb") if number else None
-    published = _date(element.get("date-publ"))
+    published = compact_date(element.get("date-publ"))
     if doc_id is None or published is None:
         references = parts.get("publication-reference", [])
         found, when, _ = _resolve_references(references, _publication_id, country, kind)
@@ -918,7 +916,7 @@ def _classifications(parts: dict) -> list[Classification]:
     for container in parts.get("classification-ipc", ()):
         for line in container:
             if _LOCAL[line.tag] in _IPC7_LINES and line.text:
-                symbol = _ipc7_symbol(line.text)
+                symbol = leading_symbol(line.text)
                 if symbol:
                     found.setdefault(("IPC", symbol), _classification("IPC", symbol))
     return list(found.values())
@@ -948,41 +946,25 @@ def _cpc(classification: etree._Element) -> Classification | None:
         return None
     if symbol:
         return _cpc_classification(symbol)
-    section, klass, subclass, group, subgroup = (values.get(key) for key in _OPS_PARTS)
-    if not (section and klass and subclass and group and subgroup):
-        return None
-    return _classification("CPC", f"{section}{klass}{subclass}{group}/{subgroup}")
+    symbol = symbol_of_parts(*(values.get(key) for key in _OPS_PARTS))
+    return _classification("CPC", symbol) if symbol else None
 
 
 @lru_cache(maxsize=1 << 16)
 def _cpc_classification(symbol: str) -> Classification | None:
-    """The CPC class of a symbol as DOCDB writes it (``F02M  41/125       ``); None when blank."""
-    compact = "".join(symbol.split())
-    return _classification("CPC", compact) if compact else None
+    """The CPC class of a symbol as DOCDB writes it (``F02M  41/125       ``); None when blank.
+
+    A symbol that is not in CPC form is kept as written, without its spaces, rather than lost.
+    """
+    normalized = class_symbol(symbol) or "".join(symbol.split())
+    return _classification("CPC", normalized) if normalized else None
 
 
 @lru_cache(maxsize=1 << 16)
 def _ipcr_classification(text: str) -> Classification | None:
     """The IPC class of an IPCR text (``F02M  41/12        20060101A I…``); None when it holds no symbol."""
-    symbol = _ipc_symbol(text)
+    symbol = leading_symbol(text)
     return _classification("IPC", symbol) if symbol else None
-
-
-@lru_cache(maxsize=1 << 16)
-def _ipc_symbol(text: str) -> str | None:
-    """``F02M41/12`` from an IPCR text such as ``F02M  41/12        20060101A I…``."""
-    match = _IPC.match(text)
-    return None if match is None else f"{match.group(1)}{match.group(2)}/{match.group(3)}"
-
-
-@lru_cache(maxsize=1 << 16)
-def _ipc7_symbol(text: str) -> str | None:
-    """``A61K9/16`` from an IPC 1-7 line: `` 7A 61K   9/16   A``, ``A61K009/16``, ``H04N 7/24``."""
-    match = _IPC7.match(text)
-    if match is None:
-        return None
-    section, klass, subclass, group, subgroup = match.groups()
-    return f"{section}{klass}{subclass}{group}/{subgroup}"
 
 
 def _child_text(element: etree._Element, tag: str) -> str | None:
@@ -1207,14 +1189,3 @@ def _abstract_text(abstract: etree._Element) -> str:
     """All paragraphs of an abstract, one per line."""
     paragraphs = [text for text in (_text(p) for p in abstract.iter("{*}p")) if text]
     return "\n".join(paragraphs) if paragraphs else _text(abstract)
-
-
-@lru_cache(maxsize=1 << 14)
-def _date(text: str | None) -> date | None:
-    """``YYYYMMDD`` -> date; None when absent or not a real date (``19680100``)."""
-    if not text or len(text) < 8:
-        return None
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-    except ValueError:
-        return None

@@ -11,6 +11,9 @@ import re
 import unicodedata
 from datetime import date
 
+from roadmap_pipeline.lib.formats.classification import class_symbol as normalized_symbol
+from roadmap_pipeline.lib.formats.classification import without_tags
+from roadmap_pipeline.lib.formats.dates import written_date
 from roadmap_pipeline.lib.numbers import (
     NumberError,
     application_id,
@@ -155,35 +158,16 @@ def split_epodoc_with_kind(text: str) -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------
 # Dates
 
-_YEAR_FIRST = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
-_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_DAY_FIRST_DOTS = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-
-
 def export_date(text: str | None) -> date | None:
-    """A date as the exports write it: ``2025-03-27``, ``1995-8-25``, `` 2016.10.24``,
-    ``20100129``, and ``27.03.2025`` (German Excel); None when blank.
-
-    Slash dates with the year last (``03/04/2025``) are refused: month-first and day-first
-    cannot be told apart.
+    """A date as the exports write it (see `dates.written_date`); None when blank.
 
     Raises:
         FieldError: for text that is not such a date, or not a calendar date.
     """
-    value = (text or "").strip()
-    if not value:
-        return None
-    for pattern, order in ((_YEAR_FIRST, (0, 1, 2)), (_COMPACT_DATE, (0, 1, 2)),
-                           (_DAY_FIRST_DOTS, (2, 1, 0))):
-        match = pattern.fullmatch(value)
-        if match:
-            parts = match.groups()
-            year, month, day = (int(parts[i]) for i in order)
-            try:
-                return date(year, month, day)
-            except ValueError as exc:
-                raise FieldError(f"{value!r}: {exc}") from None
-    raise FieldError(f"{value!r}: expected a date such as 2025-03-27, 2016.10.24 or 20100129")
+    try:
+        return written_date(text)
+    except ValueError as exc:
+        raise FieldError(str(exc)) from None
 
 
 def lines_of(text: str | None) -> list[str]:
@@ -194,34 +178,20 @@ def lines_of(text: str | None) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # Classification symbols
 
-_SYMBOL = re.compile(r"([A-HY]\d{2}[A-Z])(?:0*(\d{1,4})/(\d{1,6}))?")
-_OFFICE_TAG = re.compile(r"\(\s*[A-Z]{2}(?:\s*,\s*[A-Z]{2})*\s*\)\s*$")
-_VERSION_TAG = re.compile(r"\(\s*\d{4}[.\-]?\d{2}(?:[.\-]?\d{2})?\s*\)\s*$")
-# Espacenet marks the parts of a CPC combination set: "C09J4/00, C08F220/00, INV (EP,US)".
-_CSET_MARKERS = frozenset({"INV", "ADD"})
-# Symbols as KIPRIS crawls write them inside other text: "H01G 11/86", "H01M 010/44".
-SYMBOL_IN_TEXT = re.compile(r"[A-HY]\d{2}[A-Z]\s*\d{1,4}\s*/\s*\d{1,6}")
-
-
 def class_symbol(text: str) -> str:
-    """A CPC or IPC symbol without spaces, tags or leading zeros of the main group.
-
-    Args:
-        text: ``G11C   5/04``, ``H01G 11/86``, ``B25B1/103 (EP,US)``, ``H01M 010/44(2006.01)``,
-            ``B31B`` (a subclass alone, as Espacenet lists some).
-
-    Returns:
-        ``G11C5/04``, ``H01G11/86``, ``B25B1/103``, ``H01M10/44``, ``B31B``.
+    """A CPC or IPC symbol in the form of `classification.class_symbol`.
 
     Raises:
         FieldError: when the text is not a class symbol.
     """
-    value = _VERSION_TAG.sub("", _OFFICE_TAG.sub("", text.strip())).strip()
-    match = _SYMBOL.fullmatch(re.sub(r"\s+", "", value).upper())
-    if not match:
+    symbol = normalized_symbol(text)
+    if symbol is None:
         raise FieldError(f"{text.strip()!r}: not a CPC/IPC symbol")
-    subclass, group, subgroup = match.groups()
-    return subclass if group is None else f"{subclass}{int(group)}/{subgroup}"
+    return symbol
+
+
+# Espacenet marks the parts of a CPC combination set: "C09J4/00, C08F220/00, INV (EP,US)".
+_CSET_MARKERS = frozenset({"INV", "ADD"})
 
 
 def espacenet_cpc_symbols(line: str) -> list[str]:
@@ -230,8 +200,7 @@ def espacenet_cpc_symbols(line: str) -> list[str]:
     Raises:
         FieldError: when a part of the line is not a class symbol.
     """
-    body = _OFFICE_TAG.sub("", line.strip())
-    parts = [p.strip() for p in body.split(",") if p.strip()]
+    parts = [p.strip() for p in without_tags(line.strip()).split(",") if p.strip()]
     return [class_symbol(p) for p in parts if p.upper() not in _CSET_MARKERS]
 
 

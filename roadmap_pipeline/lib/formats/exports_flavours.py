@@ -36,8 +36,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from roadmap_pipeline.lib.formats.classification import SYMBOL_IN_TEXT
 from roadmap_pipeline.lib.formats.exports_fields import (
-    SYMBOL_IN_TEXT,
     FieldError,
     class_symbol,
     clean_text,

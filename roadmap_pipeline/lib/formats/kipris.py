@@ -69,6 +69,8 @@ from typing import BinaryIO
 from lxml import etree
 
 from roadmap_pipeline.lib.countries import country_code, office_code
+from roadmap_pipeline.lib.formats.classification import class_symbol
+from roadmap_pipeline.lib.formats.dates import written_date
 from roadmap_pipeline.lib.formats.xmlparse import EndTracker
 from roadmap_pipeline.lib.numbers import NumberError, application_id, publication_id, split_doc_id
 from roadmap_pipeline.lib.records import (
@@ -89,11 +91,6 @@ EXCERPT_CHARS = 300
 # Right type (the first two digits of a KR number) -> (open kind, registration kind, application kind).
 _KINDS = {"10": ("A", "B1", None), "20": ("U", "Y1", "U")}
 
-_DATE = re.compile(
-    r"^\(?(\d{4})[.\-/]?(\d{2})[.\-/]?(\d{2})\)?(?:\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
-)
-_IPC = re.compile(r"^([A-H]\d{2}[A-Z])(?:0*(\d{1,4})/(\d{1,6}))?$")
-_IPC_VERSION = re.compile(r"\(\s*\d{4}[.\-]?\d{2}(?:[.\-]?\d{2})?\s*\)$")
 _CITED = re.compile(r"^([A-Z]{2})\s*([0-9A-Z][0-9A-Z/,.\- ]*?)(?:\s+([A-Z]\d?))?$")
 # Children left out of a record's excerpt, so that its numbers and title fit in it.
 _BULKY = frozenset({
@@ -333,7 +330,7 @@ def _patent_utility_record(item: etree._Element, ctx: _Context) -> _KrRecord:
     ``RegistrationNumber``, ``PublicNumber``/``PublicDate`` (공고: the registration gazette),
     ``InventionName``, ``Abstract``, ``Applicant`` and ``InternationalpatentclassificationNumber``
     (``|``-separated; the pretty-printed file breaks a symbol across lines, ``A61K`` then
-    ``36/45``, which `ipc_symbol` joins).
+    ``36/45``, which `class_symbol` joins).
     ``RegistrationDate`` (the grant decision, not a publication) and ``RegistrationStatus`` are
     not used.
     """
@@ -499,30 +496,12 @@ def _ipc_classes(
         for raw in (value or "").split("|"):
             if not raw.strip():
                 continue
-            symbol = ipc_symbol(raw)
+            symbol = class_symbol(raw)
             if symbol is None:
                 ctx.field_issue(field_name, "not an IPC symbol", raw)
             elif symbol not in symbols:
                 symbols.append(symbol)
     return [Classification("IPC", s) for s in symbols]
-
-
-def ipc_symbol(raw: str) -> str | None:
-    """An IPC symbol as KIPRIS writes it, normalized without spaces.
-
-    Args:
-        raw: ``H02J 7/00``, ``G01R 31/382``, ``H01M 10/44(2006.01)``, ``H01M 010/44``, ``B60W``.
-
-    Returns:
-        ``H02J7/00``, ``G01R31/382``, ``H01M10/44``, ``H01M10/44``, ``B60W``; None when the text is
-        not an IPC symbol.
-    """
-    text = _IPC_VERSION.sub("", raw.strip())
-    match = _IPC.match(re.sub(r"\s+", "", text).upper())
-    if not match:
-        return None
-    subclass, group, subgroup = match.groups()
-    return subclass if group is None else f"{subclass}{int(group)}/{subgroup}"
 
 
 def _biblio_parties(item: etree._Element, role: str, ctx: _Context) -> list[Party]:
@@ -625,34 +604,10 @@ def _date_field(elem: etree._Element, tag: str, ctx: _Context, where: str = "") 
     if written is None:
         return None
     try:
-        return kipris_date(written)
+        return written_date(written)
     except ValueError as exc:
         ctx.field_issue(f"{where} {tag}".strip(), f"unreadable date: {exc}", written)
         return None
-
-
-def kipris_date(written: str | None) -> date | None:
-    """A date as KIPRIS writes it.
-
-    Args:
-        written: ``2020.12.04``, ``20201204``, ``2020-12-04``, ``(2026.01.01)``,
-            ``2024/01/15 00:00:00``, blank, or all zeros (KIPRIS's "no date").
-
-    Returns:
-        The date, or None for blank and all-zero values.
-
-    Raises:
-        ValueError: for text that is not such a date, or not a calendar date.
-    """
-    text = (written or "").strip()
-    digits = _digits(text)
-    if not text or (digits and set(digits) == {"0"}):
-        return None
-    match = _DATE.match(text)
-    if not match:
-        raise ValueError(f"not a KIPRIS date: {text!r}")
-    year, month, day = (int(g) for g in match.groups())
-    return date(year, month, day)
 
 
 # --- family and citation services ---------------------------------------------------------------

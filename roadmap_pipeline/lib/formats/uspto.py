@@ -29,6 +29,8 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from roadmap_pipeline.lib.formats.classification import leading_symbol, symbol_of_parts
+from roadmap_pipeline.lib.formats.dates import compact_date
 from roadmap_pipeline.lib.numbers import NumberError, application_id, publication_id, split_doc_id
 from roadmap_pipeline.lib.records import Citation, Classification, Document, Party, Priority, Reject
 
@@ -439,7 +441,7 @@ def _publication(biblio: etree._Element) -> tuple[str, str, str, str, date | Non
     except NumberError as exc:
         raise _BadDocument(f"invalid publication number {country} {number} {kind or ''}: {exc}") from exc
     office, docdb_number, docdb_kind = split_doc_id(doc_id)
-    return doc_id, office, docdb_number, docdb_kind, _date(_child_text(ref, "date"))
+    return doc_id, office, docdb_number, docdb_kind, compact_date(_child_text(ref, "date"))
 
 
 # DOCDB application kinds: A patent, F design, P provisional, W PCT.
@@ -461,7 +463,7 @@ def _application(biblio: etree._Element) -> _Application:
     ref_el = biblio.find("application-reference")
     ref = ref_el.find("document-id") if ref_el is not None else None
     number = _child_text(ref, "doc-number")
-    filed = _date(_child_text(ref, "date"))
+    filed = compact_date(_child_text(ref, "date"))
     appl_type = ref_el.get("appl-type", "") if ref_el is not None else ""
     # A reissue repeats the 371 data of the patent it reissues; its own application is not a 371.
     national_phase = appl_type != "reissue" and biblio.find("pct-or-regional-filing-data") is not None
@@ -564,9 +566,9 @@ def _paris_claims(biblio: etree._Element) -> list[_Claim]:
         country = _child_text(claim, "country") or ""
         number = _child_text(claim, "doc-number")
         kind = "W" if claim.get("kind") == "international" else None
-        _append_claim(claims, country, number, kind, _date(_child_text(claim, "date")), "paris")
+        _append_claim(claims, country, number, kind, compact_date(_child_text(claim, "date")), "paris")
     for ref in biblio.iterfind("us-related-documents/us-provisional-application/document-id"):
-        filed = _date(_child_text(ref, "date"))
+        filed = compact_date(_child_text(ref, "date"))
         _append_claim(claims, "US", _child_text(ref, "doc-number"), "P", filed, "paris")
     return claims
 
@@ -578,7 +580,7 @@ def _pct_claims(biblio: etree._Element) -> list[_Claim]:
     if ref is not None:
         number = _child_text(ref, "doc-number")
         country = _child_text(ref, "country") or "WO"
-        _append_claim(claims, country, number, "W", _date(_child_text(ref, "date")), "pct", "W")
+        _append_claim(claims, country, number, "W", compact_date(_child_text(ref, "date")), "pct", "W")
     return claims
 
 
@@ -598,7 +600,7 @@ def _parent_claims(biblio: etree._Element, application: _Application) -> list[_C
         if not number or _digits(number) == application.number:
             continue
         country = _child_text(parent, "country") or "US"
-        filed = _date(_child_text(parent, "date"))
+        filed = compact_date(_child_text(parent, "date"))
         claim = _append_claim(claims, country, number, None, filed, "parent", linkage)
         if claim is not None and _digits(number) in children:
             claim.root = False
@@ -627,7 +629,7 @@ def _append_claim(
 
 # --- classifications --------------------------------------------------------------------------------
 
-_IPC_TEXT = re.compile(r"^\s*([A-H])\s*(\d\d)\s*([A-Z])\s*0*(\d{1,4})\s*/\s*(\d{1,6})")
+_PARTS = ("section", "class", "subclass", "main-group", "subgroup")
 
 
 def _classifications(biblio: etree._Element) -> list[Classification]:
@@ -640,7 +642,7 @@ def _classifications(biblio: etree._Element) -> list[Classification]:
     for ipc in biblio.iterfind("classification-ipc"):
         for line in ipc:
             if line.tag in ("main-classification", "further-classification"):
-                symbol = _ipc_text_symbol(line.text)
+                symbol = leading_symbol(line.text or "")
                 if symbol:
                     found.append(Classification("IPC", symbol))
     return list(dict.fromkeys(found))
@@ -649,21 +651,10 @@ def _classifications(biblio: etree._Element) -> list[Classification]:
 def _symbols(elements: Iterable[etree._Element], scheme: str) -> list[Classification]:
     result = []
     for element in elements:
-        parts = [_child_text(element, tag) for tag in ("section", "class", "subclass", "main-group", "subgroup")]
-        if all(parts):
-            section, klass, subclass, group, subgroup = parts
-            symbol = f"{section}{klass}{subclass}{group.lstrip('0') or '0'}/{subgroup}"
-            result.append(Classification(scheme, symbol.replace(" ", "").upper()))
+        symbol = symbol_of_parts(*(_child_text(element, tag) for tag in _PARTS))
+        if symbol:
+            result.append(Classification(scheme, symbol))
     return result
-
-
-def _ipc_text_symbol(text: str | None) -> str | None:
-    """``G06F 15/16`` or ``A41D013/00`` → ``G06F15/16`` / ``A41D13/00``."""
-    match = _IPC_TEXT.match(text or "")
-    if not match:
-        return None
-    section, klass, subclass, group, subgroup = match.groups()
-    return f"{section}{klass}{subclass}{group}/{subgroup}"
 
 
 # --- parties ----------------------------------------------------------------------------------------
@@ -862,16 +853,6 @@ def _child_text(element: etree._Element | None, path: str) -> str | None:
 
 def _digits(text: str | None) -> str:
     return re.sub(r"\D", "", text or "")
-
-
-def _date(text: str | None) -> date | None:
-    """``YYYYMMDD`` → date; None when absent or not a real day (``20000600``)."""
-    if not text or len(text) != 8 or not text.isdigit():
-        return None
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        return None
 
 
 _VERSION_DOTTED = re.compile(r"v?(\d+)\.(\d+)", re.I)
