@@ -1,16 +1,32 @@
-"""Keyword tokens: English rules, stop lists, plurals, and Korean nouns through kiwipiepy."""
+"""Keyword tokens: English rules, stop lists, plurals, Korean nouns through kiwipiepy, Japanese
+through SudachiPy and Chinese through jieba (on real Japanese and Chinese abstracts too)."""
+
+import csv
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from roadmap_pipeline.lib.keywords import (
     is_korean,
     singular,
+    text_language,
     tokenize,
+    tokenize_chinese,
     tokenize_english,
+    tokenize_japanese,
     tokenize_korean,
     tokenize_many,
 )
-from roadmap_pipeline.lib.keywords.stopwords import ENGLISH_STOP_WORDS, KOREAN_STOP_WORDS
+from roadmap_pipeline.lib.keywords.stopwords import (
+    CHINESE_STOP_WORDS,
+    ENGLISH_STOP_WORDS,
+    JAPANESE_STOP_WORDS,
+    KOREAN_STOP_WORDS,
+)
+
+# Real Lens records on green concrete: 18 Japanese and 40 Chinese titles with abstracts.
+JA_ZH = Path(__file__).parent / "fixtures" / "corpora" / "xamk_green_concrete_ja_zh.csv"
 
 
 def test_english_unigrams_and_bigrams_of_adjacent_words():
@@ -144,3 +160,73 @@ def test_tokenize_many_keeps_order_across_languages_and_empties():
     assert {"설비", "징후", "예측", "ai"} <= set(result[2])
     assert result[4] == ["image", "sensor", "image sensor"]
     assert result[2] == tokenize(texts[2])
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "expected"),
+    [
+        ("CNN 기반 결함 검출", None, "ko"),
+        ("振動データから故障を予測する", None, "ja"),
+        ("故障予測装置", "ja", "ja"),  # all kanji: the declared language decides
+        ("故障预测方法", None, "zh"),
+        ("故障预测方法", "zh", "zh"),
+        ("故障预测方法", "ko", "zh"),  # a declaration the script contradicts is not taken
+        ("Fault prediction", "ko", "en"),
+        ("", None, "en"),
+        (None, "ja", "en"),
+    ],
+)
+def test_text_language(text, declared, expected):
+    assert text_language(text, declared) == expected
+
+
+def test_japanese_nouns_suffixes_compounds_and_normalized_forms():
+    tokens = tokenize_japanese(
+        "本発明は、工作機械の主軸の振動データを機械学習モデルに入力し、軸受の故障を予測する故障予測装置に"
+        "関する。最適化された検出器とコンピュータ。ＣＮＮを用いるため、装置内のセメント等を測る。"
+    )
+    assert {"工作機械", "振動データ", "機械学習モデル", "故障予測", "最適化", "検出器", "cnn"} <= set(tokens)
+    assert "コンピューター" in tokens and "コンピュータ" not in tokens  # Sudachi's normalized form
+    # boilerplate, particles, adverbial nouns; a stop noun ends a compound (故障予測, not 故障予測装置)
+    assert not {"発明", "装置", "の", "を", "為", "ため", "故障予測装置", "装置内", "セメント等"} & set(tokens)
+
+
+def test_chinese_words_bigrams_and_boilerplate():
+    tokens = tokenize_chinese(
+        "本发明涉及一种基于深度学习的设备故障预测方法，通过振动传感器采集数据，利用卷积神经网络CNN模型预测轴承的剩余寿命。"
+    )
+    assert {"深度学习", "故障预测", "振动传感器", "卷积神经网络", "剩余寿命", "传感器", "cnn"} <= set(tokens)
+    assert not {"本发明", "一种", "的", "方法", "基于", "涉及", "通过"} & set(tokens)
+    assert all(len(t) > 1 for t in tokens)
+
+
+def test_tokenize_many_takes_the_declared_language_of_han_only_texts():
+    result = tokenize_many(["故障予測", "故障预测", "故障予測"], ["ja", "zh", None])
+    assert result[0] == ["故障", "予測", "故障予測"]  # SudachiPy
+    assert result[1] == ["故障", "预测", "故障预测"]  # jieba
+    assert result[2] == tokenize_chinese("故障予測")  # undeclared Han: Chinese
+
+
+@pytest.fixture(scope="module")
+def real_ja_zh() -> dict[str, list[list[str]]]:
+    with JA_ZH.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    tokens = {}
+    for office, language in (("JP", "ja"), ("CN", "zh")):
+        texts = [f"{r['invention_title']}。{r['abstract']}" for r in rows if r["jurisdiction"] == office]
+        tokens[language] = tokenize_many(texts, [language] * len(texts))
+    return tokens
+
+
+def test_real_japanese_and_chinese_abstracts_give_their_subject_and_no_boilerplate(real_ja_zh):
+    assert len(real_ja_zh["ja"]) == 18 and len(real_ja_zh["zh"]) == 40
+    for language, stop_words, subject in (
+        ("ja", JAPANESE_STOP_WORDS, {"セメント", "コンクリート", "廃棄物"}),
+        ("zh", CHINESE_STOP_WORDS, {"水泥", "混凝土", "粉煤灰"}),
+    ):
+        documents = real_ja_zh[language]
+        assert min(len(tokens) for tokens in documents) >= 10, language
+        frequent = {t for t, _ in Counter(t for tokens in documents for t in set(tokens)).most_common(40)}
+        assert subject <= frequent, language
+        assert not frequent & stop_words, language
+        assert not any(t.isdigit() for tokens in documents for t in tokens), language

@@ -113,3 +113,38 @@ def test_documents_outside_the_windows_still_shape_the_idf():
     trends, _ = keyword_trends(DOCS, yearly_windows(2017, 2017), keywords_per_cluster=2)
     arm = trends.filter((pl.col("cluster_id") == 0) & (pl.col("keyword") == "arm"))
     assert arm["weight"].item() == pytest.approx(1 / 2 * IDF["arm"])
+
+
+def test_trends_weigh_each_language_against_its_own_words():
+    # One cluster, 2016: robot robot | 로봇 관절; 2017: robot arm | 관절 관절.
+    # English model: robot 3, arm 1 (4 words, A = 4); Korean model: 관절 3, 로봇 1 (4 words, A = 4).
+    docs = pl.DataFrame({
+        "cluster_id": [0, 0, 0, 0],
+        "year": [2016, 2016, 2017, 2017],
+        "language": ["en", "ko", "en", "ko"],
+        "tokens": [["robot", "robot"], ["로봇", "관절"], ["robot", "arm"], ["관절", "관절"]],
+    })
+    trends, sizes = keyword_trends(docs, yearly_windows(2016, 2017))
+    got = {(s, k): (lang, w) for _, s, _, k, lang, w, _ in trends.iter_rows()}
+    many, once = log(1 + 4 / 3), log(1 + 4 / 1)
+    expected = {
+        (2016, "robot"): ("en", 2 / 2 * many), (2016, "arm"): ("en", 0.0),
+        (2016, "관절"): ("ko", 1 / 2 * many), (2016, "로봇"): ("ko", 1 / 2 * once),
+        (2017, "robot"): ("en", 1 / 2 * many), (2017, "arm"): ("en", 1 / 2 * once),
+        (2017, "관절"): ("ko", 2 / 2 * many), (2017, "로봇"): ("ko", 0.0),
+    }
+    assert got.keys() == expected.keys()
+    for key, (language, weight) in expected.items():
+        assert got[key][0] == language and got[key][1] == pytest.approx(weight), key
+    # a family writing in two languages is still one document of its cluster
+    assert sizes["n_documents"].to_list() == [2, 2]
+
+
+def test_each_language_follows_its_own_top_keywords():
+    docs = pl.DataFrame({
+        "cluster_id": [0] * 3,
+        "year": [2017] * 3,
+        "tokens": [["robot", "robot", "arm", "gripper"]] * 2 + [["로봇", "관절"]],
+    })
+    trends, _ = keyword_trends(docs, yearly_windows(2017, 2017), keywords_per_cluster=1)
+    assert sorted(trends.select("language", "keyword").rows()) == [("en", "robot"), ("ko", "관절")]

@@ -2,11 +2,13 @@
 
 import random
 
+import numpy as np
 import polars as pl
+import pytest
 
-from roadmap_pipeline.lib.clustering import PCAReducer
+from roadmap_pipeline.lib.clustering import Clustering, PCAReducer
 from roadmap_pipeline.lib.embeddings import HashingEmbedder
-from roadmap_pipeline.lib.topics import SUBCLASS_WIDE, TopicSettings, analyse_subclass
+from roadmap_pipeline.lib.topics import SUBCLASS_WIDE, TopicSettings, analyse_subclass, describe_membership
 
 TOPICS = {
     "bearing": ["bearing vibration spectrum fault", "rolling bearing envelope kurtosis", "bearing outer race defect"],
@@ -65,3 +67,27 @@ def test_a_tiny_subclass_is_one_cluster_and_says_so():
     result = _run(families)
     assert result.clustering.n_clusters == 1 and "one cluster" in result.clustering.note
     assert result.members["cluster_id"].unique().to_list() == [0]
+
+
+def test_native_keywords_emerge_against_the_documents_of_their_language():
+    # 2008-2017, each year 16 English and 9 Korean families in one cluster; 예지보전 in 0, 0, 0 | 1, 1,
+    # 1, 2, 3, 4, 5 of the Korean ones. Against the 9 Korean families a year (sqrt 3):
+    # ActiveTrend (3+4+5)/9 - (1+1+1)/9 = 1, RecentTrend 10 ((4+5)/6 - (2+3)/6) = 6.67,
+    # Slope 10 (5/3 - 2/3) / 3 = 3.33: EScore 2 + 6.67 + 3.33 = 12. Against all 25 families a year it
+    # would be 7.2: the English families would damp a Korean keyword they cannot contain.
+    counts = [0, 0, 0, 1, 1, 1, 2, 3, 4, 5]
+    rows = []
+    for year, n in zip(range(2008, 2018), counts, strict=True):
+        rows += [{"year": year, "language": "en", "tokens": ["robot", "gripper"]}] * 16
+        rows += [{"year": year, "language": "ko", "tokens": ["설비", "예지보전"] if i < n else ["설비"]} for i in range(9)]
+    families = pl.DataFrame(rows).with_row_index("family_id").with_columns(pl.col("family_id").cast(pl.String))
+    clustering = Clustering(np.zeros(families.height, dtype=np.int64), np.ones(families.height), "one cluster")
+    result = describe_membership(families, clustering, settings=TopicSettings(last_year=2017))
+    term = result.emergence.filter((pl.col("term") == "예지보전") & (pl.col("cluster_id") == 0)).row(0, named=True)
+    assert term["language"] == "ko" and term["eligible"]
+    assert term["escore"] == pytest.approx(12.0)
+    wide = result.emergence.filter((pl.col("term") == "예지보전") & (pl.col("cluster_id") == SUBCLASS_WIDE))
+    assert wide["escore"].item() == pytest.approx(12.0)
+    assert result.themes["top_emerging"].item()[0] == "예지보전"
+    assert result.trends.filter(pl.col("keyword") == "예지보전")["language"].unique().to_list() == ["ko"]
+    assert result.clusters.filter(pl.col("cluster_id") == 0)["label"].item() == "gripper, robot / 설비, 예지보전"

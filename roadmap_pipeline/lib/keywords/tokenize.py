@@ -10,9 +10,9 @@ Korean: nouns (NNG, NNP) from kiwipiepy, with noun-deriving suffixes joined to t
 (``인공`` + ``지능`` -> ``인공지능``), the Korean counterpart of a bigram. Latin parts of a Korean text
 (``CNN``, ``AI``) go through the English rules.
 
-Japanese: nouns (普通名詞, 固有名詞) from SudachiPy with its core dictionary (short units, normalized
-forms, so ``コンピュータ`` and ``コンピューター`` are one token), noun-deriving suffixes joined to what
-they follow (``検出器``, ``最適化``), plus one compound per run of nouns written solid
+Japanese: nouns (普通名詞, 固有名詞, not the adverbial ones such as ため or 場合) from SudachiPy with its
+core dictionary (short units, normalized forms, so ``コンピュータ`` and ``コンピューター`` are one
+token), noun-deriving suffixes joined to what they follow (``検出器``, ``最適化``), plus one compound per run of nouns written solid
 (``故障`` + ``予測`` -> ``故障予測``), as in Korean.
 
 Chinese: words of two or more characters from jieba (precise mode, dictionary only), kept when
@@ -60,6 +60,10 @@ _CJK_RUN = re.compile(r"[\u1100-\u11ff\u3005-\u3007\u3040-\u30ff\u3130-\u318f\u3
 # input of one analyzer call and keeps compounds inside a sentence.
 _SENTENCE_END = re.compile(r"(?<=[。．！？!?\n])")
 _JAPANESE_NOUN_TYPES = frozenset({"普通名詞", "固有名詞"})
+# Adverbial nouns (副詞可能: ため, 場合, 以上, 際) work as function words in patent Japanese.
+_JAPANESE_ADVERBIAL = "副詞可能"
+# Suffixes that mark place, time or plurality (装置内, セメント等) rather than derive a new noun.
+_JAPANESE_SUFFIXES_NOT_JOINED = frozenset("等 達 毎 中 内 外 間 時 後 前 上 下 側 頃".split())
 # jieba tags kept: nouns (n, nr, ns, nt, nz, ...), verbs and verbal nouns (v, vn), adjectives (a, an),
 # idioms and fixed expressions (i, l), abbreviations (j); not adverbial forms (ad, vd).
 _CHINESE_TAG_PREFIXES = ("n", "v", "a", "i", "l", "j")
@@ -288,11 +292,13 @@ def tokenize_japanese(
         for morpheme in analyzer.tokenize(sentence):
             pos = morpheme.part_of_speech()
             form = morpheme.normalized_form()
-            if pos[0] == "接尾辞" and pos[1] == "名詞的" and words and words[-1][2] == morpheme.begin():
+            if (pos[0] == "接尾辞" and pos[1] == "名詞的" and form not in _JAPANESE_SUFFIXES_NOT_JOINED
+                    and words and words[-1][2] == morpheme.begin()):
                 previous, begin, _, _ = words[-1]
                 words[-1] = (previous + form, begin, morpheme.end(), True)
             elif pos[0] == "形状詞" or (pos[0] == "名詞" and pos[1] in _JAPANESE_NOUN_TYPES):
-                words.append((form, morpheme.begin(), morpheme.end(), pos[0] == "名詞"))
+                is_noun = pos[0] == "名詞" and pos[2] != _JAPANESE_ADVERBIAL
+                words.append((form, morpheme.begin(), morpheme.end(), is_noun))
         run: list[str] = []
         run_end = -1
         for form, begin, end, is_noun in words:
