@@ -24,6 +24,7 @@ from roadmap_pipeline.demo.synthetic.topics import BY_KEY
 from roadmap_pipeline.lib.formats.reader import read_file
 from roadmap_pipeline.lib.numbers import application_id, publication_id
 from roadmap_pipeline.lib.records import Document, Reject
+from roadmap_pipeline.lib.search.normalize import is_substring_script
 
 TAXONOMY = Path(__file__).resolve().parent.parent / "data" / "taxonomy" / "manufacturing_ai.yaml"
 CORPUS_DOCUMENTS = 2500
@@ -111,12 +112,18 @@ def test_documents_parse_back_into_the_planted_records(parsed, truth_documents):
         assert doc.docdb_family_id == (expected["docdb_family_id"] if source == "docdb" else None), where
         priorities = {p.priority_id: (p.priority_date.isoformat(), p.active, p.linkage_type) for p in doc.priorities}
         assert priorities == _expected_priorities(expected, source), where
+        english_title = family["title_en"]
         if source.startswith("kipris"):
             assert (doc.title, doc.abstract) == (family["title_ko"], family["abstract_ko"]), where
+            assert doc.title_en == (english_title.upper() if english_title and source == "kipris-biblio" else None), where
         else:
             assert doc.title.casefold() == expected["title"].casefold(), where
-            assert doc.title_en.casefold() == family["title_en"].casefold(), where
+            assert (doc.title_en or "").casefold() == (english_title or "").casefold(), where
             assert doc.abstract_en == family["abstract_en"], where
+        if family["text_lang"] in ("ja", "zh"):
+            assert (doc.abstract_lang, doc.abstract) == (family["text_lang"], family[f"abstract_{family['text_lang']}"]), where
+        elif family["text_lang"] == "ko" and source == "docdb":
+            assert doc.abstract is None, where  # the Korean abstract comes from KIPRIS
         ipc = {c.symbol for c in doc.classifications if c.scheme == "IPC"}
         cpc = {c.symbol for c in doc.classifications if c.scheme == "CPC"}
         assert ipc == set(family["ipc"]), where
@@ -337,8 +344,8 @@ _TOKEN = re.compile(r'\s*(\(|\)|"[^"]*"|[A-Z]{2,3}:[^\s()]+|[^\s()"]+)')
 
 
 def _match_term(term: str, words: list[str], text: str) -> bool:
-    if re.search(r"[가-힣]", term):
-        return term.replace(" ", "") in text.replace(" ", "")
+    if is_substring_script(term):
+        return term in text
     parts = term.lower().split()
     for start in range(len(words) - len(parts) + 1):
         ok = True
@@ -352,9 +359,17 @@ def _match_term(term: str, words: list[str], text: str) -> bool:
     return False
 
 
+def _family_text(family: dict) -> str:
+    """What the records of a family say: a native-only family's own language alone."""
+    lang = family["text_lang"]
+    if lang != "en":
+        return " ".join([family[f"title_{lang}"], family[f"abstract_{lang}"]])
+    return " ".join([family["title_en"], family["abstract_en"], family["title_ko"], family["abstract_ko"]])
+
+
 def _evaluate(query: str, family: dict) -> bool:
     tokens = _TOKEN.findall(" ".join(query.split()))
-    text = " ".join([family["title_en"], family["abstract_en"], family["title_ko"], family["abstract_ko"]])
+    text = _family_text(family)
     words = re.findall(r"[a-z0-9]+", text.lower())
     position = 0
 
@@ -448,3 +463,64 @@ def test_a_background_share_of_one_is_refused(tmp_path, capsys):
     assert main(["--out", str(tmp_path / "zone"), "--documents", "50", "--background-share", "1"]) == 2
     assert "background_share must be at least 0 and below 1" in capsys.readouterr().err
     assert not (tmp_path / "zone").exists()
+
+
+# ------------------------------------------------------------------------------------- native-only families
+
+_HOME_LANGUAGE = {"KR": "ko", "JP": "ja", "CN": "zh"}
+
+
+def test_native_only_families_are_planted_in_every_subclass(truth):
+    """KR-only families carry Korean alone (through KIPRIS), some JP- and CN-only ones their language alone."""
+    home_only, native, per_subclass = Counter(), Counter(), defaultdict(Counter)
+    for family in truth["families"]:
+        office, lang = family["first_filing_office"], family["text_lang"]
+        offices = {d["office"] for d in family["documents"]}
+        if offices == {office} and office in _HOME_LANGUAGE:
+            home_only[office] += 1
+            native[office] += lang != "en"
+        if lang == "en":
+            assert family["abstract_en"] and family["title_en"], family["family"]
+            continue
+        assert offices == {office} and lang == _HOME_LANGUAGE[office], family["family"]
+        assert family["abstract_en"] is None and family[f"abstract_{lang}"], family["family"]
+        assert lang == "ko" or family["title_en"] is None, family["family"]
+        if lang == "ko":  # every KR document comes from KIPRIS as well
+            assert all({"kipris-biblio", "kipris-search"} & set(d["sources"]) for d in family["documents"])
+        per_subclass[family["query_hits"][0]][(lang, family["noise"])] += 1
+    # Families that look KR-only but filed abroad later (not yet published) keep their English.
+    assert native["KR"] > 0.9 * home_only["KR"]
+    for office in ("JP", "CN"):
+        assert 0.15 * home_only[office] < native[office] < 0.45 * home_only[office], office
+    korean_english_titles = [f["title_en"] is not None for f in truth["families"] if f["text_lang"] == "ko"]
+    assert 0.45 < sum(korean_english_titles) / len(korean_english_titles) < 0.75
+    assert set(per_subclass) == set(BY_KEY)
+    assert all(counts[("ko", False)] > 0 for counts in per_subclass.values())
+    noise = Counter(lang for counts in per_subclass.values() for (lang, is_noise), n in counts.items() if is_noise
+                    for _ in range(n))
+    assert noise["ko"] > 5 and noise["zh"] > 5 and noise["ja"] > 0
+    summary = truth["summary"]["families_by_text_lang"]
+    assert sum(summary.values()) == len(truth["families"]) and summary["ko"] == native["KR"]
+
+
+def test_native_abstracts_name_their_sub_topic_in_their_language(truth):
+    """A native abstract says what its English siblings say: the sub-topic's task, inputs, features, outputs."""
+    checked = Counter()
+    for family in truth["families"]:
+        lang = family["text_lang"]
+        if lang == "en":
+            continue
+        vocabulary = BY_KEY[family["query_hits"][0]]
+        topic = next(t for t in vocabulary.subtopics + vocabulary.noise if t.key == family["topic"])
+        title, abstract = family[f"title_{lang}"], family[f"abstract_{lang}"]
+        assert getattr(topic.task, lang) in title, family["family"]
+        named = [term for term in topic.inputs + topic.features + topic.outputs if getattr(term, lang) in abstract]
+        assert len(named) >= 4, (family["family"], abstract)
+        assert not re.search(r"[A-Za-z]{4,}", abstract.replace("Transformer", "")), abstract  # no English prose
+        checked[lang] += 1
+    assert min(checked.values()) > 10
+    openings = {"ko": ("본 발명은", "개시된다"), "ja": ("【課題】",), "zh": ("本发明", "本申请")}
+    for family in truth["families"]:
+        lang = family["text_lang"]
+        if lang != "en":
+            assert any(o in family[f"abstract_{lang}"][:80] for o in openings[lang]), family[f"abstract_{lang}"]
