@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from roadmap_pipeline.lib.screening import LabelsError, read_labels, score_candidates
+from roadmap_pipeline.lib.screening import LabelsError, Reference, read_labels, score_candidates
 
 E1, E2, E3, E4 = np.eye(4, dtype=np.float32)
 DESCRIPTION = E1
@@ -96,6 +96,52 @@ def test_no_candidates(excludes):
     assert scores.is_valid.shape == (0,)
     if excludes is not None:
         assert scores.exclusion.shape == (0,)
+
+
+# --- candidates in several languages ---------------------------------------------------------------
+
+# English description E1 with exclusion E3; its Korean translation E2 with exclusion E4.
+KOREAN = Reference(E2, E4[None, :])
+
+
+def test_each_candidate_is_compared_with_the_texts_of_its_own_language():
+    candidates = np.array(
+        [
+            [1.0, 0.0, 0.0, 0.0],  # en: 1 - 0
+            [0.6, 0.8, 0.0, 0.0],  # ko: 0.8 - 0 (0.6 against the English texts)
+            [0.0, 0.6, 0.0, 0.8],  # ko: 0.6 - 0.8, closer to the Korean exclusion
+            [0.8, 0.0, 0.6, 0.0],  # unknown language: English texts, 0.8 - 0.6
+            [0.0, 0.8, 0.6, 0.0],  # de, not in the taxonomy: English texts, 0 - 0.6
+        ],
+        dtype=np.float32,
+    )
+    scores = score_candidates(
+        candidates, E1, E3[None, :], languages=["en", "ko", "ko", None, "de"], translations={"ko": KOREAN}
+    )
+    assert scores.reference.tolist() == ["en", "ko", "ko", "en", "en"]
+    assert scores.similarity == pytest.approx([1.0, 0.8, 0.6, 0.8, 0.0], abs=1e-6)
+    assert scores.exclusion == pytest.approx([0.0, 0.0, 0.8, 0.6, 0.6], abs=1e-6)
+    assert scores.relevance == pytest.approx([1.0, 0.8, -0.2, 0.2, -0.6], abs=1e-6)
+    assert scores.is_valid.tolist() == [True, True, False, True, False]
+    assert scores.note.endswith("in each candidate's language (en 3, ko 2)")
+
+
+def test_without_languages_every_candidate_is_compared_with_the_english_texts():
+    scores = score_candidates(CANDIDATES, DESCRIPTION, excludes=EXCLUDES, translations={"ko": KOREAN})
+    assert scores.reference.tolist() == ["en"] * 5
+    assert scores.relevance == pytest.approx([1.0, -0.2, -0.68, -0.6, 0.32], abs=1e-6)
+    assert "language" not in scores.note
+
+
+def test_a_translation_without_the_exclusions_of_the_english_texts_is_refused():
+    with pytest.raises(ValueError, match="'ko' reference must have exclusions exactly when the English one does"):
+        score_candidates(CANDIDATES, DESCRIPTION, excludes=EXCLUDES, languages=["ko"] * 5,
+                         translations={"ko": Reference(E2)})
+
+
+def test_a_language_per_candidate_is_required():
+    with pytest.raises(ValueError, match="2 languages given for 5 candidates"):
+        score_candidates(CANDIDATES, DESCRIPTION, languages=["en", "ko"])
 
 
 # --- labelled families: the classifier -------------------------------------------------------------

@@ -4,6 +4,8 @@ A small synthetic corpus and the hashing embedder keep it fast; screening qualit
 model is tested in test_screening_planted.py.
 """
 
+import re
+
 import dagster as dg
 import duckdb
 import pytest
@@ -73,6 +75,7 @@ def test_every_subclass_screened_with_evidence(small):
     assert texts[0] == families and texts[1] > 0  # one row per family; Korean titles are searchable
     assert unmatched == 0  # every candidate names the terms that found it
     assert "similarity" in evidence and "threshold" in evidence
+    assert re.search(r"\b(English|Korean|Japanese|Chinese) texts\b", evidence), evidence  # which description
     assert names == [("공정설계",), ("진단",)]
 
 

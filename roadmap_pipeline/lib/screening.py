@@ -18,6 +18,7 @@ Three ways to score, chosen per subclass by what the analyst supplied:
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +35,20 @@ class LabelsError(ValueError):
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A description and its exclusions in one language, embedded: what candidates are compared with."""
+
+    description: np.ndarray
+    excludes: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
 class Scores:
-    """Relevance of each candidate and how it was computed."""
+    """Relevance of each candidate and how it was computed.
+
+    `reference` names, per candidate, the language of the description and exclusions it was compared
+    with (its own text language where the taxonomy gives that language, else English).
+    """
 
     relevance: np.ndarray
     similarity: np.ndarray
@@ -43,6 +56,7 @@ class Scores:
     method: str
     threshold: float
     note: str
+    reference: np.ndarray
 
     @property
     def is_valid(self) -> np.ndarray:
@@ -56,21 +70,51 @@ def score_candidates(
     labelled: tuple[np.ndarray, np.ndarray] | None = None,
     threshold: float | None = None,
     seed: int = 0,
+    languages: Sequence[str | None] | None = None,
+    translations: Mapping[str, Reference] | None = None,
 ) -> Scores:
     """Score candidate families for one subclass.
 
+    Each candidate is compared with the description and exclusions in its own text language where
+    `translations` has that language, else with the English ones. With a multilingual model a text
+    is nearer to any text of its own language than to a translation of it (Korean abstracts score
+    lower against an English description whatever they say), so one threshold on similarities to
+    English texts screens native-language families differently from English ones.
+
     Args:
         candidates: (n, d) L2-normalized embeddings of the candidates.
-        description: (d,) normalized embedding of the subclass description.
-        excludes: (k, d) normalized embeddings of the exclusion texts, or None.
+        description: (d,) normalized embedding of the English subclass description.
+        excludes: (k, d) normalized embeddings of the English exclusion texts, or None.
         labelled: (vectors (m, d), labels (m,) bool: True = valid) from the analyst's labels, or None.
         threshold: overrides the method's default threshold.
         seed: for the classifier's solver (deterministic).
+        languages: (n,) text language of each candidate (ISO 639-1; None when unknown); None when all
+            are English.
+        translations: language → its description and exclusions, embedded; each must have
+            exclusions exactly when the English description does.
     """
-    similarity = candidates @ description if len(candidates) else np.zeros(0, dtype=np.float32)
-    exclusion = None
-    if excludes is not None and len(excludes):
-        exclusion = (candidates @ excludes.T).max(axis=1) if len(candidates) else np.zeros(0, dtype=np.float32)
+    n = len(candidates)
+    english = Reference(description, excludes if excludes is not None and len(excludes) else None)
+    references = {"en": english, **(translations or {})}
+    for lang, reference in references.items():
+        if (reference.excludes is None) != (english.excludes is None):
+            raise ValueError(f"the {lang!r} reference must have exclusions exactly when the English one does")
+    used = np.array(
+        [lang if lang in references else "en" for lang in (languages if languages is not None else ["en"] * n)],
+        dtype=object,
+    )
+    if len(used) != n:
+        raise ValueError(f"{len(used)} languages given for {n} candidates")
+    similarity = np.zeros(n, dtype=np.float32)
+    exclusion = None if english.excludes is None else np.zeros(n, dtype=np.float32)
+    for lang, reference in references.items():
+        rows = used == lang
+        if not rows.any():
+            continue
+        similarity[rows] = candidates[rows] @ reference.description
+        if exclusion is not None:
+            exclusion[rows] = (candidates[rows] @ reference.excludes.T).max(axis=1)
+    languages_note = _languages_note(used)
     note = ""
     if labelled is not None:
         vectors, labels = labelled
@@ -79,18 +123,27 @@ def score_candidates(
             relevance = _classify(vectors, labels, candidates, seed)
             return Scores(relevance, similarity, exclusion, "classifier",
                           _threshold("classifier", threshold),
-                          f"logistic regression on {n_valid} valid and {n_noise} noise labelled families")
+                          f"logistic regression on {n_valid} valid and {n_noise} noise labelled families", used)
         note = (f"labels ignored: {n_valid} valid and {n_noise} noise labelled families found, "
                 f"at least {MIN_LABELS_PER_CLASS} of each are needed; ")
     if exclusion is not None:
         method = "description_vs_exclude"
         relevance = similarity - exclusion
-        note += f"similarity to the description minus the highest of {len(excludes)} exclusion(s)"
+        note += f"similarity to the description minus the highest of {len(english.excludes)} exclusion(s)"
     else:
         method = "description"
         relevance = similarity
         note += "similarity to the description (no exclusions given)"
-    return Scores(relevance.astype(np.float32), similarity, exclusion, method, _threshold(method, threshold), note)
+    return Scores(relevance.astype(np.float32), similarity, exclusion, method, _threshold(method, threshold),
+                  note + languages_note, used)
+
+
+def _languages_note(used: np.ndarray) -> str:
+    """', in each candidate's language (ko 12, en 30)' where any candidate is compared in another language than English."""
+    languages, counts = np.unique(used.astype(str), return_counts=True)
+    if set(languages) <= {"en"}:
+        return ""
+    return ", in each candidate's language (" + ", ".join(f"{l} {c}" for l, c in zip(languages, counts)) + ")"
 
 
 def _threshold(method: str, override: float | None) -> float:

@@ -211,7 +211,9 @@ def subclass_patents(
             "model": outcome.model,
             "texts embedded": outcome.stats["embedded"],
             "texts reused from cache": outcome.stats["reused"],
-            "candidates without English text": outcome.non_english,
+            "candidates per language": dg.MetadataValue.md(markdown_table(
+                ["text language", "candidates", "valid", "compared with the description in"], outcome.by_language,
+            )),
             "candidates with a title only": outcome.title_only,
             "query": dg.MetadataValue.md(f"```\n{subclass.query}\n```"),
             "terms hit": dg.MetadataValue.md(markdown_table(["term", "candidates"], outcome.term_counts)),

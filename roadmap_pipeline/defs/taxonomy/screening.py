@@ -12,9 +12,11 @@ import polars as pl
 from roadmap_pipeline.defs.resources import Embeddings, Warehouse
 from roadmap_pipeline.lib.embeddings import EmbeddingStats, embed_with_cache, text_hash
 from roadmap_pipeline.lib.markdown import markdown_table
-from roadmap_pipeline.lib.screening import Scores, read_labels, score_candidates
+from roadmap_pipeline.lib.screening import Reference, Scores, read_labels, score_candidates
 from roadmap_pipeline.lib.search import compile_expression, parse
 from roadmap_pipeline.lib.taxonomy import Subclass
+
+LANGUAGE_NAMES = {"en": "English", "ko": "Korean", "ja": "Japanese", "zh": "Chinese"}
 from roadmap_pipeline.lib.warehouse import run_sql
 
 # The compiled expression is SQL made by lib/search from fixed fragments and $q_ parameter names
@@ -37,7 +39,7 @@ class Outcome:
     scores: Scores
     stats: EmbeddingStats
     model: str
-    non_english: int
+    by_language: list[tuple[str, int, int, str]]
     title_only: int
     term_counts: list[tuple[str, int]]
     preview: str
@@ -61,17 +63,27 @@ def screen_subclass(
     log.info(f"{subclass.key}: {found.height} candidates for the search expression, {labelled.height} labelled families")
 
     texts = found["embed_text"].fill_null("").to_list()
-    extra = [subclass.description, *subclass.exclude, *labelled["embed_text"].fill_null("").to_list()]
+    # Per language: the description, then its exclusions (English first).
+    references = [(lang, description, exclude) for lang, description, exclude in
+                  (subclass.screening_texts(lang) for lang in subclass.languages)]
+    reference_texts = [text for _, description, exclude in references for text in (description, *exclude)]
+    labelled_texts = labelled["embed_text"].fill_null("").to_list()
     embedder = embeddings.embedder()
-    vectors, stats = embed_with_cache(embedder, embeddings.cache(), texts + extra)
+    vectors, stats = embed_with_cache(embedder, embeddings.cache(), texts + reference_texts + labelled_texts)
     log.info(f"{subclass.key}: {stats['embedded']} texts embedded, {stats['reused']} reused from the cache")
-    candidates, description = vectors[: len(texts)], vectors[len(texts)]
-    excludes = vectors[len(texts) + 1 : len(texts) + 1 + len(subclass.exclude)] if subclass.exclude else None
+    candidates, start, embedded = vectors[: len(texts)], len(texts), {}
+    for lang, _, exclude in references:
+        embedded[lang] = Reference(vectors[start], vectors[start + 1 : start + 1 + len(exclude)] if exclude else None)
+        start += 1 + len(exclude)
     training = None
     if labelled.height:
         truth = np.array([labels[f] for f in labelled["family_id"]], dtype=bool)
-        training = (vectors[len(texts) + 1 + len(subclass.exclude):], truth)
-    scores = score_candidates(candidates, description, excludes, training, threshold=subclass.threshold)
+        training = (vectors[start:], truth)
+    english = embedded.pop("en")
+    scores = score_candidates(
+        candidates, english.description, english.excludes, training, threshold=subclass.threshold,
+        languages=found["embed_lang"].to_list(), translations=embedded,
+    )
 
     rows = _rows(subclass, found, scores, labels, embedder.model_id)
     with warehouse.connect() as conn:
@@ -90,7 +102,7 @@ def screen_subclass(
         scores=scores,
         stats=stats,
         model=embedder.model_id,
-        non_english=int((found["embed_lang"].fill_null("") != "en").sum()),
+        by_language=_by_language(found, scores),
         title_only=int(found["title_only"].fill_null(True).sum()),
         term_counts=_term_counts(rows),
         preview=_preview(rows),
@@ -114,10 +126,11 @@ def _rows(subclass: Subclass, found: pl.DataFrame, scores: Scores, labels: dict[
         ).alias("label"),
         pl.Series("text_hash", [text_hash(t or "") for t in found["embed_text"].to_list()], dtype=pl.String),
         pl.lit(model).alias("model"),
+        pl.Series("reference", scores.reference.astype(str), dtype=pl.String),
     )
     return frame.with_columns(
         pl.format(
-            "{}; {} {} (similarity {}{}) {} threshold {}{}",
+            "{}; {} {} (similarity {}{}, {} texts) {} threshold {}{}",
             pl.col("matched_terms").list.join(", "),
             pl.col("relevance_method"),
             pl.col("relevance").round(3),
@@ -125,11 +138,26 @@ def _rows(subclass: Subclass, found: pl.DataFrame, scores: Scores, labels: dict[
             pl.when(pl.col("exclusion").is_not_null())
             .then(pl.format(", exclusion {}", pl.col("exclusion").round(3)))
             .otherwise(pl.lit("")),
+            pl.col("reference").replace_strict(LANGUAGE_NAMES, default=pl.col("reference")),
             pl.when(pl.col("is_valid")).then(pl.lit(">=")).otherwise(pl.lit("<")),
             pl.col("threshold").round(3),
             pl.when(pl.col("title_only")).then(pl.lit("; title only, no abstract: weaker evidence")).otherwise(pl.lit("")),
         ).alias("evidence")
-    ).drop("embed_text", "title_only")
+    ).drop("embed_text", "title_only", "reference")
+
+
+def _by_language(found: pl.DataFrame, scores: Scores) -> list[tuple[str, int, int, str]]:
+    """(text language, candidates, valid, language of the texts they were compared with) per text language."""
+    frame = pl.DataFrame({
+        "lang": found["embed_lang"].fill_null("?"),
+        "valid": scores.is_valid,
+        "reference": scores.reference.astype(str),
+    })
+    grouped = frame.group_by("lang").agg(
+        pl.len().alias("candidates"), pl.col("valid").sum().alias("valid"),
+        pl.col("reference").unique().sort().str.join(", ").alias("reference"),
+    ).sort("candidates", "lang", descending=[True, False])
+    return [(r["lang"], r["candidates"], int(r["valid"]), r["reference"]) for r in grouped.iter_rows(named=True)]
 
 
 def _term_counts(rows: pl.DataFrame) -> list[tuple[str, int]]:
