@@ -17,6 +17,11 @@ from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.raw.assets import data_source
 from roadmap_pipeline.demo.synthetic.evaluate import screening_scores
 from roadmap_pipeline.demo.synthetic.truth import read_header
+from roadmap_pipeline.lib.language_counts import (
+    documents_per_language,
+    families_by_language,
+    valid_families_per_language,
+)
 from roadmap_pipeline.lib.taxonomy import TaxonomyError
 from roadmap_pipeline.lib.warehouse import connect
 
@@ -151,9 +156,12 @@ def summary_text(definitions: dg.Definitions = defs) -> str:
         rejects = conn.sql(
             "SELECT severity, count(*) FROM core.rejected_records GROUP BY 1 ORDER BY 1"
         ).fetchall()
+        languages = documents_per_language(conn)
     lines = [f"warehouse {warehouse_path}", f"data: {data_source(raw_dir)}",
              "office  documents  with_family_id  merged"]
     lines += [f"{o:<7} {n:>9}  {f:>14}  {m:>6}" for o, n, f, m in per_office]
+    lines += ["", "documents per language   titles  abstracts"]
+    lines += [f"{language:<23} {titles:>7}  {abstracts:>9}" for language, titles, abstracts in languages.iter_rows()]
     if families:
         lines.append(f"core.families: {families[0]} simple families, {families[1]} filed at several offices")
     lines += [f"core.rejected_records ({severity}): {count}" for severity, count in rejects]
@@ -196,8 +204,17 @@ def _screening_lines(warehouse_path, raw_dir: Path) -> list[str]:
             "SELECT subclass_key, count(*), count(*) FILTER (WHERE is_valid) FROM taxonomy.subclass_patents"
             " GROUP BY 1 ORDER BY 1"
         ).fetchall()
-    lines = ["", "subclass                            candidates  valid"]
-    lines += [f"{key:<35} {candidates:>10}  {valid:>5}" for key, candidates, valid in rows]
+        per_language = families_by_language(valid_families_per_language(conn))
+    # Valid families per text language (the language their embedded text is written in).
+    languages = [c for c in per_language.columns if c not in ("subclass_key", "total")]
+    by_key = {row[0]: row[1:-1] for row in per_language.iter_rows()}
+    lines = ["", "subclass                            candidates  valid  " + " ".join(f"{c:>7}" for c in languages)]
+    lines += [f"{key:<35} {candidates:>10}  {valid:>5}  " + " ".join(f"{n:>7}" for n in by_key.get(key, [0] * len(languages)))
+              for key, candidates, valid in rows]
+    totals = per_language.select(languages).sum().row(0) if languages else ()
+    lines.append("valid families per text language: "
+                 + (", ".join(f"{language} {n}" for language, n in zip(languages, totals, strict=True)) or "none")
+                 + " (a family valid in several subclasses counts in each)")
     if read_header(raw_dir):
         overall = screening_scores(raw_dir, Path(warehouse_path)).row(-1, named=True)
         lines.append(f"screening against the planted truth: precision {overall['precision']:.3f}, "

@@ -6,6 +6,7 @@ import dagster as dg
 from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.raw.assets import ensure_schema, raw_assets
 from roadmap_pipeline.defs.resources import Warehouse
+from roadmap_pipeline.lib.language_counts import documents_per_language
 from roadmap_pipeline.lib.markdown import markdown_table
 from roadmap_pipeline.lib.warehouse import run_sql
 
@@ -61,6 +62,7 @@ def documents(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
                 (SELECT count(*) FROM core.rejected_records WHERE severity = 'error')"""
         ).fetchone()
         per_office = dict(conn.sql("SELECT office, count(*) FROM core.documents GROUP BY 1 ORDER BY 1").fetchall())
+        languages = documents_per_language(conn)
         children = {
             table: conn.sql(f"SELECT count(*) FROM core.{table}").fetchone()[0]  # fixed names, no data
             for table in ("document_priorities", "document_classifications", "document_parties", "document_citations")
@@ -76,6 +78,8 @@ def documents(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
             "dagster/row_count": rows,
             "dagster/column_schema": table_schema(_COLUMNS),
             "documents_per_office": dg.MetadataValue.json(per_office),
+            "documents per language": dg.MetadataValue.md(markdown_table(
+                ["language", "titles", "abstracts"], languages.iter_rows())),
             "merged_from_several_sources": merged,
             "out_of_scope_publications": out_of_scope,
             "rejected_records_total": rejected,

@@ -23,6 +23,7 @@ from roadmap_pipeline.lib.clustering import (
 )
 from roadmap_pipeline.lib.embeddings import embed_with_cache, text_hash
 from roadmap_pipeline.lib.keywords import tokenize_many
+from roadmap_pipeline.lib.language_counts import valid_families_per_language
 from roadmap_pipeline.lib.markdown import markdown_table
 from roadmap_pipeline.lib.topics import (
     SUBCLASS_WIDE,
@@ -284,6 +285,7 @@ def _summary(conn, key: str) -> dict:
         "unassigned": unassigned, "extra": extra,
         "assigned": conn.execute("SELECT count(*) FROM topics.cluster_members WHERE subclass_key = ? AND assigned",
                                  [key]).fetchone()[0],
+        "languages": valid_families_per_language(conn, key).select("language", "families").rows(),
         "labels": conn.execute("SELECT cluster_id, size, label FROM topics.clusters WHERE subclass_key = ?"
                                " ORDER BY cluster_id", [key]).fetchall(),
         "windows": conn.execute("SELECT count(*) FROM (SELECT DISTINCT window_start, window_end FROM"
@@ -315,6 +317,8 @@ def _topic_outputs(summary: dict, refresh: dict):
         **shared,
         "dagster/row_count": counts["cluster_members"], "outlier share": round(summary["outlier_share"], 3),
         "assigned since the last full clustering": summary["assigned"],
+        "valid families per text language": dg.MetadataValue.md(
+            markdown_table(["language", "families"], summary["languages"])),
     })
     yield dg.MaterializeResult(asset_key=TRENDS, metadata={
         **shared,
