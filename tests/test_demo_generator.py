@@ -524,3 +524,43 @@ def test_native_abstracts_name_their_sub_topic_in_their_language(truth):
         lang = family["text_lang"]
         if lang != "en":
             assert any(o in family[f"abstract_{lang}"][:80] for o in openings[lang]), family[f"abstract_{lang}"]
+
+
+def test_evaluation_scores_screening_per_language_and_korea_share(tmp_path):
+    """On a warehouse whose screening misses every Japanese family and lets Korean noise through."""
+    import duckdb
+
+    from roadmap_pipeline.demo.synthetic.evaluate import korea_share_agreement, screening_scores_by_language
+
+    raw = tmp_path / "raw"
+    truth = json.loads(generate_corpus(raw, 3000, seed=5).read_text(encoding="utf-8"))["families"]
+    members, rows, families = [], [], []
+    for family in truth:
+        key = family["family"]
+        members += [(key, d["doc_id"]) for d in family["documents"]]
+        families.append((key, family["first_filing_country"]))
+        for subclass in family["query_hits"]:
+            valid = (not family["noise"] or family["text_lang"] == "ko") and family["text_lang"] != "ja"
+            rows.append((subclass, key, valid))
+    warehouse = tmp_path / "wh.duckdb"
+    with duckdb.connect(str(warehouse)) as conn:
+        for schema in ("core", "taxonomy", "indicators"):
+            conn.execute(f"CREATE SCHEMA {schema}")
+        conn.execute("CREATE TABLE core.family_members (family_id VARCHAR, doc_id VARCHAR)")
+        conn.executemany("INSERT INTO core.family_members VALUES (?, ?)", members)
+        conn.execute("CREATE TABLE core.families (family_id VARCHAR, first_filing_country VARCHAR)")
+        conn.executemany("INSERT INTO core.families VALUES (?, ?)", families)
+        conn.execute("CREATE TABLE taxonomy.subclass_patents (subclass_key VARCHAR, family_id VARCHAR, is_valid BOOLEAN)")
+        conn.executemany("INSERT INTO taxonomy.subclass_patents VALUES (?, ?, ?)", rows)
+        conn.execute("CREATE TABLE indicators.subclass_indicators (subclass_key VARCHAR, korea_share DOUBLE)")
+    scores = {row["text_lang"]: row for row in screening_scores_by_language(raw, warehouse).iter_rows(named=True)}
+    assert set(scores) == {"en", "ko", "ja", "zh", "overall"}
+    assert (scores["en"]["precision"], scores["en"]["recall"]) == (1.0, 1.0)
+    assert (scores["zh"]["precision"], scores["zh"]["recall"]) == (1.0, 1.0)
+    assert scores["ja"]["recall"] == 0.0 and scores["ja"]["planted"] > 0
+    assert scores["ko"]["recall"] == 1.0 and scores["ko"]["precision"] < 1.0
+    assert scores["overall"]["planted"] == sum(scores[lang]["planted"] for lang in ("en", "ko", "ja", "zh"))
+    korea = korea_share_agreement(raw, warehouse)
+    assert korea.height == 12 and korea["native_share_of_kr"].min() > 0
+    # Korean noise counted as valid raises the found Korean share above the planted families' share.
+    assert (korea["error_pp"] >= 0).all() and korea["error_pp"].max() > 0

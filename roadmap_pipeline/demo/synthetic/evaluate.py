@@ -1,7 +1,10 @@
 """How far the pipeline's answers on the synthetic corpus agree with the planted truth.
 
 Families are matched through their documents: a warehouse family is the planted family of its
-documents (the planted truth names every document id).
+documents (the planted truth names every document id). Screening is scored per subclass and per
+text language of the families (English, or the Korean, Japanese or Chinese of native-only
+families), and Korea's share per subclass is compared with the planted one, since most Korean
+families are native-only and a screening blind to Korean text would bias it.
 """
 
 from __future__ import annotations
@@ -28,12 +31,8 @@ def family_map(conn: duckdb.DuckDBPyConnection, planted: dict[str, dict]) -> dic
     return {family_id: doc_family[doc_id] for family_id, doc_id in rows if doc_id in doc_family}
 
 
-def screening_scores(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
-    """Precision and recall of `is_valid` per subclass, with an ``overall`` row (micro-averaged).
-
-    Truth: the planted families whose labels name the subclass (planted noise never does).
-    Recall counts every planted family, found by the search expression or not.
-    """
+def _screening(landing_zone: Path, warehouse: Path) -> tuple[dict[str, dict], dict[str, set[str]], dict[str, set[str]]]:
+    """Planted families, and per subclass the planted families among its candidates and its valid ones."""
     planted = planted_families(landing_zone)
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         mapping = family_map(conn, planted)
@@ -47,6 +46,24 @@ def screening_scores(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
         candidates.setdefault(subclass, set()).add(key)
         if is_valid:
             predicted.setdefault(subclass, set()).add(key)
+    return planted, candidates, predicted
+
+
+def _with_scores(frame: pl.DataFrame, key: str) -> pl.DataFrame:
+    total = frame.select(pl.lit("overall").alias(key), pl.exclude(key).sum())
+    return pl.concat([frame, total]).with_columns(
+        (pl.col("true_positives") / pl.col("valid")).round(3).alias("precision"),
+        (pl.col("true_positives") / pl.col("planted")).round(3).alias("recall"),
+    )
+
+
+def screening_scores(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
+    """Precision and recall of `is_valid` per subclass, with an ``overall`` row (micro-averaged).
+
+    Truth: the planted families whose labels name the subclass (planted noise never does).
+    Recall counts every planted family, found by the search expression or not.
+    """
+    planted, candidates, predicted = _screening(landing_zone, warehouse)
     records = []
     for subclass in sorted(candidates):
         truth = {key for key, family in planted.items() if subclass in family["subclasses"]}
@@ -59,12 +76,72 @@ def screening_scores(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
             "true_positives": len(truth & valid),
             "planted_noise_candidates": sum(planted[k]["noise"] for k in candidates[subclass]),
         })
-    frame = pl.DataFrame(records)
-    total = frame.select(pl.lit("overall").alias("subclass_key"), pl.exclude("subclass_key").sum())
-    return pl.concat([frame, total]).with_columns(
-        (pl.col("true_positives") / pl.col("valid")).round(3).alias("precision"),
-        (pl.col("true_positives") / pl.col("planted")).round(3).alias("recall"),
-    )
+    return _with_scores(pl.DataFrame(records), "subclass_key")
+
+
+def screening_scores_by_language(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
+    """Precision and recall of `is_valid` per text language of the families (en, ko, ja, zh).
+
+    A family's language is the planted ``text_lang``: ``en`` where any record carries an English
+    abstract, else its home office's language (a native-only family). Counts are (subclass, family)
+    pairs summed over the subclasses, as in the ``overall`` row of `screening_scores`.
+    """
+    planted, candidates, predicted = _screening(landing_zone, warehouse)
+    counts: dict[str, dict[str, int]] = {}
+    for subclass in sorted(candidates):
+        truth = {key for key, family in planted.items() if subclass in family["subclasses"]}
+        valid = predicted.get(subclass, set())
+        for group, keys in (("planted", truth), ("candidates", candidates[subclass]), ("valid", valid),
+                            ("true_positives", truth & valid)):
+            for key in keys:
+                row = counts.setdefault(planted[key]["text_lang"], dict.fromkeys(
+                    ("planted", "candidates", "valid", "true_positives", "planted_noise_candidates"), 0))
+                row[group] += 1
+                row["planted_noise_candidates"] += group == "candidates" and planted[key]["noise"]
+    frame = pl.DataFrame([{"text_lang": lang, **row} for lang, row in sorted(counts.items())])
+    return _with_scores(frame, "text_lang")
+
+
+def korea_share_agreement(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
+    """Korea's share of each subclass: planted, in the planted families, and among the valid families.
+
+    ``planted`` is the subclass's planted probability of a KR first filing; ``in_truth`` the KR
+    share among the families planted in the subclass, ``native_share_of_kr`` how many of those
+    KR families carry Korean text alone; ``found`` the KR share (first-filing country) among the
+    families screening found valid, all priority years, and ``indicator`` the indicator's own
+    ``korea_share`` (over its counting window). ``error_pp``: found minus in_truth, in points.
+    """
+    with (Path(landing_zone) / GROUND_TRUTH).open(encoding="utf-8") as handle:
+        head = handle.read(1 << 16)
+    plan = json.loads(head[: head.find(',\n "families": [')] + "\n}")["planted"]["subclasses"]
+    planted = planted_families(landing_zone)
+    in_truth: dict[str, list[dict]] = {}
+    for family in planted.values():
+        for subclass in family["subclasses"]:
+            in_truth.setdefault(subclass, []).append(family)
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        found = dict(conn.sql(
+            "SELECT p.subclass_key, avg(CASE WHEN f.first_filing_country = 'KR' THEN 1.0 ELSE 0.0 END)"
+            " FROM taxonomy.subclass_patents AS p JOIN core.families AS f USING (family_id)"
+            " WHERE p.is_valid GROUP BY 1").fetchall())
+        indicator = dict(conn.sql("SELECT subclass_key, korea_share FROM indicators.subclass_indicators").fetchall())
+    records = []
+    for subclass, parameters in plan.items():
+        families = in_truth.get(subclass, [])
+        korean = [f for f in families if f["first_filing_country"] == "KR"]
+        truth_share = len(korean) / len(families) if families else None
+        found_share = found.get(subclass)
+        records.append({
+            "subclass_key": subclass,
+            "planted": parameters["korea_share"],
+            "in_truth": round(truth_share, 3) if truth_share is not None else None,
+            "native_share_of_kr": round(sum(f["text_lang"] == "ko" for f in korean) / len(korean), 3) if korean else None,
+            "found": round(found_share, 3) if found_share is not None else None,
+            "indicator": round(indicator[subclass], 3) if indicator.get(subclass) is not None else None,
+            "error_pp": round(100 * (found_share - truth_share), 1)
+            if found_share is not None and truth_share is not None else None,
+        })
+    return pl.DataFrame(records)
 
 
 def indicator_agreement(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
