@@ -220,7 +220,7 @@ def test_yu_fragment_keeps_the_serbo_croatian_language_code():
     assert doc.doc_id == "YU-6701-A"
     assert doc.docdb_family_id == "22248526"
     assert (doc.application_id, doc.filing_date) == ("YU-6701", date(1999, 6, 2))
-    assert doc.priorities == [Priority("US-199860095006-P", date(1998, 7, 30), True, None)]
+    assert doc.priorities == [Priority("US-9500698-P", date(1998, 7, 30), True, None)]
     assert doc.title_lang == "sh"
     assert doc.title == "TRICIKLIČNI SULFONAMIDI I NJIHOVI DERIVATI KAO INHIBITORI MATRIČNIH METALOPROTEINAZA"
     assert doc.title_en == "TRICYCLIC SULFONAMIDES AND THEIR DERIVATIVES AS INHIBITORS OF MATRIX METALLOPROTEINASES"
@@ -816,6 +816,6 @@ def test_records_cut_across_read_blocks(monkeypatch, block):
         FAMILY_50474376.read_bytes(),
     ]
     whole = [[record.to_dict() for record in parse_bytes(data)] for data in inputs]
-    monkeypatch.setattr(exchange, "_BLOCK", block)
+    monkeypatch.setattr(exchange.split, "_BLOCK", block)
     assert [[record.to_dict() for record in parse_bytes(data)] for data in inputs] == whole
     assert [len(documents(parse_bytes(data))) for data in inputs] == [10, 8, 2, 11]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from roadmap_pipeline.lib.formats.exports import WORKBOOK, detect, parse
-from roadmap_pipeline.lib.formats.exports_fields import (
+from roadmap_pipeline.lib.formats.exports.fields import (
     FieldError,
     class_symbol,
     comma_names,
@@ -197,12 +197,12 @@ def test_lens_full_rows():
         "US-8001762-B2", date(2011, 8, 23), date(2007, 8, 3))
     assert doc.application_id == "US-89029007"  # DOCDB legacy serial+YY (890290 + 07)
     # Provisional 60/835,472 of 2006: series 60 is the only one up to 2006.
-    assert doc.priorities == [Priority("US-200660835472-P", date(2006, 8, 4))]
+    assert doc.priorities == [Priority("US-83547206-P", date(2006, 8, 4))]
     assert _names(doc, "applicant") == _names(doc, "inventor") == [
         "EFREMKIN ARTEM P", "EFREMKIN PAVEL V"]
     # 5,WO,A1,WO 1995/027654 A1,…,US 9504489 W,1995-04-07,US 22552194 A 19940411;;US 22558594 A …
     wo = _at(records, "line 6")[0]
-    assert (wo.doc_id, wo.application_id) == ("WO-9527654-A1", "US-1995004489-W")
+    assert (wo.doc_id, wo.application_id) == ("WO-9527654-A1", "US-9504489-W")
     assert [p.priority_id for p in wo.priorities] == ["US-22552194", "US-22558594"]
     assert wo.classifications == [Classification("CPC", "B64D27/023"),
                                   Classification("IPC", "B64D27/02")]

@@ -101,6 +101,39 @@ class ChunkReader(io.RawIOBase):
                 self.error = exc
 
 
+class Prefixed:
+    """A read-only binary stream: bytes already read (to sniff a format), then the rest of a stream."""
+
+    def __init__(self, head: bytes, rest: BinaryIO):
+        self._head = head
+        self._rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        """Read up to `size` bytes (all when negative), head first."""
+        if not self._head:
+            return self._rest.read(size)
+        if size is None or size < 0:
+            data, self._head = self._head + self._rest.read(), b""
+        else:
+            data, self._head = self._head[:size], self._head[size:]
+        return data
+
+
+class RawReader(io.RawIOBase):
+    """Any binary file object as a raw stream, so that it can sit under a `io.BufferedReader`."""
+
+    def __init__(self, stream: BinaryIO):
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def read_gzip(stream: BinaryIO, name: str, read_stream: ReadStream) -> Iterator[Record]:
     """The records of a gzip stream's content; a reject where the compressed stream is cut or damaged."""
     salvage = SalvagingReader(gzip.GzipFile(fileobj=stream))

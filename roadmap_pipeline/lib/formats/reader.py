@@ -6,17 +6,26 @@ plain stream.
 
 from __future__ import annotations
 
-import importlib
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from roadmap_pipeline.lib.formats.containers import read_gzip, read_zip
-from roadmap_pipeline.lib.formats.sniff import HEAD_BYTES, sniff
+from roadmap_pipeline.lib.formats import exchange, exports, kipris, uspto
+from roadmap_pipeline.lib.formats.containers import RawReader, read_gzip, read_zip
+from roadmap_pipeline.lib.formats.sniff import EXCHANGE, EXPORTS, GZIP, HEAD_BYTES, KIPRIS, USPTO, ZIP, sniff
 from roadmap_pipeline.lib.records import Document, Reject
 
 Record = Document | Reject
+
+# The parser of each format `sniff` tells, and the reader of each container.
+PARSERS: dict[str, Callable[[BinaryIO, str], Iterator[Record]]] = {
+    USPTO.name: uspto.parse,
+    EXCHANGE.name: exchange.parse,
+    KIPRIS.name: kipris.parse,
+    EXPORTS.name: exports.parse,
+}
+CONTAINERS = {ZIP.name: read_zip, GZIP.name: read_gzip}
 
 
 class UnreadableFile(Exception):
@@ -46,17 +55,14 @@ def read_file(path: str | Path, name: str | None = None) -> Iterator[Record]:
 
 def read_stream(stream: BinaryIO, name: str) -> Iterator[Record]:
     """Sniff `stream` and dispatch it to its format's parser, containers included."""
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(_Raw(stream), HEAD_BYTES)
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(RawReader(stream), HEAD_BYTES)
     head = buffered.peek(HEAD_BYTES)[:HEAD_BYTES]
     fmt = sniff(head)
-    if fmt.name == "zip":
-        yield from read_zip(buffered, name, read_stream)
-    elif fmt.name == "gzip":
-        yield from read_gzip(buffered, name, read_stream)
-    elif fmt.supported:
-        parser = importlib.import_module(f"roadmap_pipeline.lib.formats.{fmt.name}")
+    if fmt.name in CONTAINERS:
+        yield from CONTAINERS[fmt.name](buffered, name, read_stream)
+    elif fmt.name in PARSERS:
         try:
-            yield from parser.parse(buffered, name)
+            yield from PARSERS[fmt.name](buffered, name)
         except OSError as exc:  # the disk, not the content
             yield Reject(name, "rest of file", f"reading the file failed: {exc}", "")
     else:
@@ -65,18 +71,3 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Record]:
 
 def _excerpt(head: bytes, size: int = 300) -> str:
     return head[:size].decode("utf-8", "replace")
-
-
-class _Raw(io.RawIOBase):
-    """Adapter so that any binary file object can sit under a BufferedReader."""
-
-    def __init__(self, stream: BinaryIO):
-        self._stream = stream
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self._stream.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)

@@ -15,7 +15,7 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE\s+([\w.:-]+)", re.IGNORECASE)
 class Format:
     """What a file looks like: the parser module to use, or why it is not read."""
 
-    name: str  # "uspto", "exchange", "kipris", "zip", "gzip", or a label of an unsupported format
+    name: str  # a key of reader.PARSERS or reader.CONTAINERS, or a label of an unsupported format
     supported: bool
     description: str
 

@@ -1,6 +1,6 @@
 """One data row of an analyst export, read by the names of its columns, with its rejects.
 
-The flavour readers (`exports_flavours`) ask a `Row` for the cell of a field (``title``,
+The flavour readers (`flavours`) ask a `Row` for the cell of a field (``title``,
 ``publication_number`` …) and record here what they cannot read. A cell that cannot be read in a
 row that still gives a Document becomes its own Reject located as ``line 12 Application Number``;
 a row that gives no Document is one Reject at ``line 12``.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from roadmap_pipeline.lib.formats.exports_fields import excel_mangled, mangled_reason
-from roadmap_pipeline.lib.formats.exports_table import EXCERPT_CHARS, TableRow
+from roadmap_pipeline.lib.formats.exports.fields import excel_mangled, mangled_reason
+from roadmap_pipeline.lib.formats.exports.table import EXCERPT_CHARS, TableRow
 from roadmap_pipeline.lib.numbers import split_doc_id
 from roadmap_pipeline.lib.records import Document, Reject
 

@@ -7,8 +7,8 @@ DOCDB ids built by `roadmap_pipeline.lib.numbers`, so that an export and a bulk 
 the same publication give the same ``doc_id``.
 
 Flavours (``source_format`` is ``export-<flavour>``) and what each reads are described in
-`exports_flavours`; how the table is found (encoding, separator, lines above the header, XLSX) in
-`exports_table`; cell notations (numbers, dates, classes, names) in `exports_fields`.
+`flavours`; how the table is found (encoding, separator, lines above the header, XLSX) in
+`table`; cell notations (numbers, dates, classes, names) in `fields`.
 
 What an export does not carry stays None: Lens, Espacenet and Google Patents exports have no
 abstracts, only the Lens CSV has application and priority numbers, only Espacenet has DOCDB family
@@ -34,18 +34,19 @@ Rejects:
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from roadmap_pipeline.lib.formats.exports_flavours import (
+from roadmap_pipeline.lib.formats.exports.flavours import (
     FLAVOURS,
     Flavour,
     RowRejected,
     describe_unknown,
     match_header,
 )
-from roadmap_pipeline.lib.formats.exports_rows import Row
-from roadmap_pipeline.lib.formats.exports_table import (
+from roadmap_pipeline.lib.formats.exports.rows import Row
+from roadmap_pipeline.lib.formats.exports.table import (
     XLSX_MAGIC,
     Table,
     TableError,
@@ -76,7 +77,7 @@ def detect(head: bytes) -> str | None:
         if not _first_member(head).startswith(_WORKBOOK_PARTS):
             return None  # a zip of something else (a weekly bulk zip): not a workbook
         try:
-            table = open_table(_BytesReader(head), match_header)
+            table = open_table(io.BytesIO(head), match_header)
         except TableError:
             return WORKBOOK if _cut_off(head) else None
         return table.match.name
@@ -161,20 +162,6 @@ def _broken_quoting(table_row: TableRow, columns: int) -> str | None:
         f"broken quoting: a quoted cell runs over lines {span[0]}-{span[1]} and the row has "
         f"{count} cells for {columns} header columns; these lines are not read"
     )
-
-
-class _BytesReader:
-    """The bytes given to `detect`, as a stream."""
-
-    def __init__(self, data: bytes):
-        self._data = data
-
-    def read(self, size: int = -1) -> bytes:
-        if size < 0:
-            data, self._data = self._data, b""
-        else:
-            data, self._data = self._data[:size], self._data[size:]
-        return data
 
 
 # The parts an Office Open XML package starts with (Excel, openpyxl, LibreOffice write them first).

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from roadmap_pipeline.lib.formats.classification import SYMBOL_IN_TEXT
-from roadmap_pipeline.lib.formats.exports_fields import (
+from roadmap_pipeline.lib.formats.exports.fields import (
     FieldError,
     class_symbol,
     clean_text,
@@ -57,7 +57,7 @@ from roadmap_pipeline.lib.formats.exports_fields import (
     split_korean_title,
     split_spaced_number,
 )
-from roadmap_pipeline.lib.formats.exports_rows import Row, document
+from roadmap_pipeline.lib.formats.exports.rows import Row, document
 from roadmap_pipeline.lib.numbers import NumberError
 from roadmap_pipeline.lib.records import Classification, Document, Party, Priority
 

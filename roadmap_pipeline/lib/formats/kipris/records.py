@@ -1,86 +1,23 @@
-"""KIPRIS Plus Open API XML responses (KIPO): bibliographic detail, search, family and citations.
+"""The records of a KIPRIS Plus response: KR bibliographic and search records, family members, citations.
 
-One file is one API response: ``<response><header>…</header><body>…</body></response>``. The
-parser streams it with ``lxml.etree.iterparse`` and reads each record as soon as it is complete, so a
-search page of any length is held one item at a time. Records it reads:
-
-* ``body/item`` with ``biblioSummaryInfoArray`` (``getBibliographyDetailInfoSearch``): the full KR
-  record: numbers and dates, Korean and English title, Korean abstract, IPC, applicants and inventors
-  with their country, priorities, the international (PCT) application, prior-art citations.
-* ``body/items/item`` with ``applicationNumber``/``openNumber``/``registerNumber`` (the
-  ``getAdvancedSearch``/``getWordSearch`` item): the same KR record, thinner (applicant names without
-  country, no English title, no citations).
-* ``body/items/PatentUtilityInfo`` (``patUtiModInfoSearchSevice``, the applicant search): the same
-  thin KR record under capitalised names (``ApplicationNumber``, ``OpeningNumber``,
-  ``RegistrationNumber``, ``PublicDate``, ``InventionName``, ``Applicant``,
-  ``InternationalpatentclassificationNumber`` …), source format ``kipris-search``.
-* ``body/items/item`` with ``docdbFamilyID`` (``getAppNoPatFamInfoSearch``): one foreign family
-  member each, source format ``kipris-family``.
-* ``citationInfoV3`` and ``citingInfo`` items of the citation services: rejected, see below.
-
-Decisions:
-
-* **A KR record yields one Document per publication.** DOCDB holds the unexamined publication
-  (``KR-<openNumber>-A``, dated ``openDate``) and the registered patent (``KR-<registerNumber>-B1``,
-  dated ``publicationDate``, the registration gazette date, not ``registerDate``) as two
-  publications, so a registered application gives two Documents sharing application id, filing date,
-  title, abstract, classes, parties and priorities; core groups them into one family through the
-  shared priorities. Utility models (right type ``20``) give kinds U and Y1 and applications of kind U.
-* **Prior-art citations go to the B1 when there is one, else to the A:** KIPO's examiner cites them
-  in examination, after the A was published; putting them on both would double-count them.
-* **The KR document carries no family id.** The family service lists the foreign members only (the
-  queried KR application appears nowhere in the response), so the members are yielded with their
-  ``docdb_family_id`` and the KR publications get it where another source (DOCDB, OPS) lists them.
-* **Citation-service and citing-info items become Rejects of severity ``skipped``.** Both name the
-  citing document by its *application* number only, and the citing-info item names the cited one by
-  application number too; a `Document` needs a publication id, so the link cannot be represented
-  here. They are readable, not bad input, hence ``skipped`` (kept with a reason, outside the reject
-  rate). The reason names the normalized ids; the biblio response carries the same prior-art list
-  with publication numbers.
-* An error response (``successYN`` N, or a ``resultCode`` other than 00) is one Reject with the
-  result message; an empty result (no items) yields nothing, as no record was dropped.
-* A record is an element with children inside ``items`` (or an ``item`` directly in ``body``). A
-  childless element inside ``items`` (``<TotalSearchCount>1784</TotalSearchCount>``,
-  ``<SearchStartNumber>``, ``<numOfRows>`` …) is paging metadata of the response, carries no
-  patent data and is ignored; only the record tags themselves (``item``, ``PatentUtilityInfo``,
-  ``citationInfoV3``, ``citingInfo``) are taken for records even when empty, and rejected.
-* A field that cannot be read inside a readable record (an unknown country name, a malformed IPC
-  symbol or date, a priority whose number does not normalize) becomes its own Reject, located as
-  ``item 1 applicant 2 country``, and the Document is still yielded without that value.
-* Names: a party is kept under its Korean name (``name``), English (``engName``) when that is all
-  there is, like titles, which are kept in the original language with the English one beside them.
-* Left out on purpose (not in the data contract): claims, agents, legal-status events, examiner,
-  images, designated states, R&D info, the biblio's ``familyInfoArray`` (KR-internal application
-  numbers, not DOCDB family ids).
-
-Number normalization belongs to `roadmap_pipeline.lib.numbers` (``fmt="kipris"`` for KIPRIS
-notations such as ``10-2022-0079145``/``1030280320000``, ``fmt="docdb"`` for the family service).
+See the package's description for what is read and why.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO
 
 from lxml import etree
 
 from roadmap_pipeline.lib.countries import country_code, office_code
 from roadmap_pipeline.lib.formats.classification import class_symbol
 from roadmap_pipeline.lib.formats.dates import written_date
-from roadmap_pipeline.lib.formats.xmlparse import EndTracker
 from roadmap_pipeline.lib.numbers import NumberError, application_id, publication_id, split_doc_id
-from roadmap_pipeline.lib.records import (
-    Citation,
-    Classification,
-    Document,
-    Party,
-    Priority,
-    Reject,
-)
+from roadmap_pipeline.lib.records import Citation, Classification, Document, Party, Priority, Reject
 
 SOURCE_BIBLIO = "kipris-biblio"
 SOURCE_SEARCH = "kipris-search"
@@ -99,138 +36,13 @@ _BULKY = frozenset({
     "Abstract", "DrawingPath", "ThumbnailPath",  # PatentUtilityInfo
 })
 _SEARCH_FIELDS = ("applicationNumber", "openNumber", "registerNumber", "inventionTitle")
-# Tags that name a record even when it comes without children (and is then rejected as empty).
-_RECORD_TAGS = frozenset({"item", "PatentUtilityInfo", "citationInfoV3", "citingInfo"})
-
-
-def parse(stream: BinaryIO, source_file: str) -> Iterator[Document | Reject]:
-    """Documents and rejects of one KIPRIS Plus XML response.
-
-    Args:
-        stream: binary file object at the start of the response.
-        source_file: name used in locators and rejects.
-
-    Yields:
-        A `Document` per publication found, a `Reject` per record or field that cannot be read, or
-        one `Reject` for the whole file (error response, not XML, not a KIPRIS response).
-    """
-    tracker = EndTracker(stream)
-    reader = _ResponseReader(source_file, tracker)
-    try:
-        yield from reader.read()
-    except etree.XMLSyntaxError as exc:
-        where = "file" if reader.records == 0 else f"after item {reader.records}"
-        reason = tracker.truncation(exc, f"the {reader.records} items before it") or f"XML not well-formed: {exc}"
-        yield Reject(source_file, where, reason, tracker.excerpt())
-
-
-class _ResponseReader:
-    """Walks the iterparse events of one response and dispatches each completed record."""
-
-    def __init__(self, source_file: str, stream: EndTracker):
-        self.source_file = source_file
-        self.records = 0
-        self._stream = stream
-        self._root_tag: str | None = None
-        self._saw_body = False
-
-    def read(self) -> Iterator[Document | Reject]:
-        """Documents and rejects of the response; raises XMLSyntaxError where the XML breaks."""
-        events = etree.iterparse(
-            self._stream,
-            events=("start", "end"),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-        )
-        for event, elem in events:
-            if event == "start":
-                if self._root_tag is None:
-                    self._root_tag = elem.tag
-                    if elem.tag not in ("response", "OpenAPI_ServiceResponse"):
-                        yield self._file_reject(
-                            f"not a KIPRIS Plus response: root element <{elem.tag}>",
-                            self._stream.excerpt(),
-                        )
-                        return
-                continue
-            stop = yield from self._end(elem)
-            if stop:
-                return
-
-    def _end(self, elem: etree._Element) -> Generator[Document | Reject, None, bool]:
-        """Handles one closed element; returns True when the response has been read to its end."""
-        parent = elem.getparent()
-        if parent is None:
-            yield from self._root_end(elem)
-            return True
-        if elem.tag == "header" and parent.getparent() is None:
-            error = _header_error(elem)
-            if error:
-                yield self._file_reject(error, _serialize(elem))
-                return True
-        elif elem.tag == "body" and parent.getparent() is None:
-            self._saw_body = True
-        elif _is_record(elem, parent):
-            self.records += 1
-            yield from _record(elem, _Context(self.source_file, f"item {self.records}", elem))
-            _release(elem, parent)
-        elif parent.tag == "items":  # paging metadata (TotalSearchCount …): no patent data
-            _release(elem, parent)
-        return False
-
-    def _root_end(self, root: etree._Element) -> Iterator[Reject]:
-        if root.tag == "OpenAPI_ServiceResponse":
-            yield self._file_reject(_gateway_error(root), _serialize(root))
-        elif not self._saw_body:
-            yield self._file_reject("KIPRIS response without a <body> and without an error", _serialize(root))
-
-    def _file_reject(self, reason: str, excerpt: str) -> Reject:
-        return Reject(self.source_file, "file", reason, excerpt[:EXCERPT_CHARS])
-
-
-def _is_record(elem: etree._Element, parent: etree._Element) -> bool:
-    """A record: an element with children in ``items`` (or a record tag there), or ``body/item``.
-
-    Childless elements in ``items`` that are not record tags (``TotalSearchCount``,
-    ``SearchStartNumber``, ``numOfRows`` …) are the response's paging metadata, not records.
-    """
-    if parent.tag == "items":
-        return len(elem) > 0 or elem.tag in _RECORD_TAGS
-    return elem.tag == "item" and parent.tag == "body"
-
-
-def _release(elem: etree._Element, parent: etree._Element) -> None:
-    """Frees a processed record and its processed siblings, keeping memory bounded."""
-    elem.clear()
-    while elem.getprevious() is not None:
-        del parent[0]
-
-
-def _header_error(header: etree._Element) -> str | None:
-    """The reason to reject a response whose header reports a failure, else None."""
-    success = _text(header, "successYN")
-    code = _text(header, "resultCode")
-    message = _text(header, "resultMsg")
-    if (success or "Y").upper() != "N" and code in (None, "00", "0"):
-        return None
-    flag = f", successYN {success}" if success else ""
-    return f"KIPRIS error response: resultCode {code or '(blank)'}{flag}: {message or 'no message'}"
-
-
-def _gateway_error(root: etree._Element) -> str:
-    """Reason for the public-data gateway's ``OpenAPI_ServiceResponse`` error envelope."""
-    header = root.find("cmmMsgHeader")
-    scope = header if header is not None else root
-    parts = [_text(scope, tag) for tag in ("returnReasonCode", "returnAuthMsg", "errMsg")]
-    return "KIPRIS gateway error response: " + (" / ".join(p for p in parts if p) or "no message")
 
 
 # --- records -----------------------------------------------------------------------------------
 
 
 @dataclass
-class _Context:
+class Context:
     """Where a record sits in the file, and the rejects for its unreadable fields."""
 
     source_file: str
@@ -249,7 +61,7 @@ class _Context:
         )
 
 
-def _record(elem: etree._Element, ctx: _Context) -> Iterator[Document | Reject]:
+def read_record(elem: etree._Element, ctx: Context) -> Iterator[Document | Reject]:
     """Dispatches one record by what it contains."""
     if len(elem) == 0:
         yield ctx.reject(f"empty KIPRIS record <{elem.tag}>: no fields at all")
@@ -293,16 +105,16 @@ class _KrRecord:
     citations: list[Citation] = field(default_factory=list)
 
 
-def _biblio_record(item: etree._Element, ctx: _Context) -> _KrRecord:
+def _biblio_record(item: etree._Element, ctx: Context) -> _KrRecord:
     """Reads a bibliographic-detail ``item``."""
     summary = item.find("biblioSummaryInfoArray/biblioSummaryInfo")
     summary = summary if summary is not None else etree.Element("biblioSummaryInfo")
     record = _summary_fields(summary, ctx)
-    record.title_en = _clean(_text(summary, "inventionTitleEng"))
+    record.title_en = _clean(child_text(summary, "inventionTitleEng"))
     record.abstract = _clean(
-        " ".join(t for t in (_text(a, "astrtCont") for a in item.iterfind(".//abstractInfo")) if t)
+        " ".join(t for t in (child_text(a, "astrtCont") for a in item.iterfind(".//abstractInfo")) if t)
     )
-    ipc_values = [_text(i, "ipcNumber") for i in item.iterfind("ipcInfoArray/ipcInfo")]
+    ipc_values = [child_text(i, "ipcNumber") for i in item.iterfind("ipcInfoArray/ipcInfo")]
     record.classifications = _ipc_classes(ipc_values, ctx)
     record.parties = _biblio_parties(item, "applicant", ctx) + _biblio_parties(item, "inventor", ctx)
     record.priorities = _priorities(item, ctx) + _international(item, ctx)
@@ -310,12 +122,12 @@ def _biblio_record(item: etree._Element, ctx: _Context) -> _KrRecord:
     return record
 
 
-def _search_record(item: etree._Element, ctx: _Context) -> _KrRecord:
+def _search_record(item: etree._Element, ctx: Context) -> _KrRecord:
     """Reads a search-result ``item`` (applicant names are ``|``-separated, without country)."""
     record = _summary_fields(item, ctx)
-    record.abstract = _clean(_text(item, "astrtCont"))
-    record.classifications = _ipc_classes([_text(item, "ipcNumber")], ctx)
-    names = (_text(item, "applicantName") or "").split("|")
+    record.abstract = _clean(child_text(item, "astrtCont"))
+    record.classifications = _ipc_classes([child_text(item, "ipcNumber")], ctx)
+    names = (child_text(item, "applicantName") or "").split("|")
     record.parties = [
         Party("applicant", seq, name)
         for seq, name in enumerate((n.strip() for n in names if n.strip()), start=1)
@@ -323,7 +135,7 @@ def _search_record(item: etree._Element, ctx: _Context) -> _KrRecord:
     return record
 
 
-def _patent_utility_record(item: etree._Element, ctx: _Context) -> _KrRecord:
+def _patent_utility_record(item: etree._Element, ctx: Context) -> _KrRecord:
     """Reads a ``PatentUtilityInfo`` row of the applicant search (``patUtiModInfoSearchSevice``).
 
     Same fields as a search item under other names: ``OpeningNumber``/``OpeningDate`` (공개),
@@ -335,21 +147,21 @@ def _patent_utility_record(item: etree._Element, ctx: _Context) -> _KrRecord:
     not used.
     """
     record = _KrRecord(
-        application_number=_text(item, "ApplicationNumber"),
+        application_number=child_text(item, "ApplicationNumber"),
         filing_date=_date_field(item, "ApplicationDate", ctx),
-        open_number=_text(item, "OpeningNumber"),
+        open_number=child_text(item, "OpeningNumber"),
         open_date=_date_field(item, "OpeningDate", ctx),
-        register_number=_text(item, "RegistrationNumber"),
-        publication_number=_text(item, "PublicNumber"),
+        register_number=child_text(item, "RegistrationNumber"),
+        publication_number=child_text(item, "PublicNumber"),
         publication_date=_date_field(item, "PublicDate", ctx),
-        title=_clean(_text(item, "InventionName")),
-        abstract=_clean(_text(item, "Abstract")),
+        title=_clean(child_text(item, "InventionName")),
+        abstract=_clean(child_text(item, "Abstract")),
     )
     record.classifications = _ipc_classes(
-        [_text(item, "InternationalpatentclassificationNumber")], ctx,
+        [child_text(item, "InternationalpatentclassificationNumber")], ctx,
         field_name="InternationalpatentclassificationNumber",
     )
-    names = (_text(item, "Applicant") or "").split("|")
+    names = (child_text(item, "Applicant") or "").split("|")
     record.parties = [
         Party("applicant", seq, name)
         for seq, name in enumerate((_clean(n) for n in names if n.strip()), start=1)
@@ -357,21 +169,21 @@ def _patent_utility_record(item: etree._Element, ctx: _Context) -> _KrRecord:
     return record
 
 
-def _summary_fields(elem: etree._Element, ctx: _Context) -> _KrRecord:
+def _summary_fields(elem: etree._Element, ctx: Context) -> _KrRecord:
     """Numbers, dates and Korean title, named alike in the biblio summary and the search item."""
     return _KrRecord(
-        application_number=_text(elem, "applicationNumber"),
+        application_number=child_text(elem, "applicationNumber"),
         filing_date=_date_field(elem, "applicationDate", ctx),
-        open_number=_text(elem, "openNumber"),
+        open_number=child_text(elem, "openNumber"),
         open_date=_date_field(elem, "openDate", ctx),
-        register_number=_text(elem, "registerNumber"),
-        publication_number=_text(elem, "publicationNumber"),
+        register_number=child_text(elem, "registerNumber"),
+        publication_number=child_text(elem, "publicationNumber"),
         publication_date=_date_field(elem, "publicationDate", ctx),
-        title=_clean(_text(elem, "inventionTitle")),
+        title=_clean(child_text(elem, "inventionTitle")),
     )
 
 
-def _kr_documents(record: _KrRecord, ctx: _Context, source_format: str) -> Iterator[Document | Reject]:
+def _kr_documents(record: _KrRecord, ctx: Context, source_format: str) -> Iterator[Document | Reject]:
     """The A and/or B1 (U/Y1) Documents of one KR record, or a Reject when there is none."""
     numbers = [record.application_number, record.open_number, record.register_number]
     if not any(numbers):
@@ -417,7 +229,7 @@ def _right_type(numbers: list[str | None]) -> str | None:
 
 
 def _base_document(
-    record: _KrRecord, ctx: _Context, source_format: str, application_kind: str | None
+    record: _KrRecord, ctx: Context, source_format: str, application_kind: str | None
 ) -> Document:
     """The fields every publication of the record shares; doc_id and kind are filled per copy."""
     return Document(
@@ -440,7 +252,7 @@ def _base_document(
     )
 
 
-def _kr_application_id(record: _KrRecord, kind: str | None, ctx: _Context) -> str | None:
+def _kr_application_id(record: _KrRecord, kind: str | None, ctx: Context) -> str | None:
     if not record.application_number:
         return None
     try:
@@ -452,7 +264,7 @@ def _kr_application_id(record: _KrRecord, kind: str | None, ctx: _Context) -> st
 
 
 def _publication(
-    base: Document, number: str, kind: str, published: date | None, ctx: _Context
+    base: Document, number: str, kind: str, published: date | None, ctx: Context
 ) -> Document | None:
     """A copy of ``base`` as the publication ``number``/``kind``; None (and a field issue) if bad."""
     try:
@@ -463,7 +275,7 @@ def _publication(
     return base.other_publication(doc_id, published)
 
 
-def _note_examined_publication_number(record: _KrRecord, ctx: _Context) -> None:
+def _note_examined_publication_number(record: _KrRecord, ctx: Context) -> None:
     """Old KR records carry a separate examined-publication (공고) number; say it is not used."""
     number = record.publication_number
     if number and _digits(number) != _digits(record.register_number or ""):
@@ -488,7 +300,7 @@ def _no_publication_reason(record: _KrRecord) -> str:
 
 
 def _ipc_classes(
-    values: list[str | None], ctx: _Context, field_name: str = "ipcNumber"
+    values: list[str | None], ctx: Context, field_name: str = "ipcNumber"
 ) -> list[Classification]:
     """IPC classes from ``ipcNumber`` values, each possibly ``|``-separated; duplicates dropped."""
     symbols: list[str] = []
@@ -504,15 +316,15 @@ def _ipc_classes(
     return [Classification("IPC", s) for s in symbols]
 
 
-def _biblio_parties(item: etree._Element, role: str, ctx: _Context) -> list[Party]:
+def _biblio_parties(item: etree._Element, role: str, ctx: Context) -> list[Party]:
     """Applicants or inventors of a biblio item, with the country name mapped to its ISO code."""
     parties = []
     for position, elem in enumerate(item.iterfind(f"{role}InfoArray/{role}Info"), start=1):
-        name = _clean(_text(elem, "name")) or _clean(_text(elem, "engName"))
+        name = _clean(child_text(elem, "name")) or _clean(child_text(elem, "engName"))
         if not name:
-            ctx.field_issue(f"{role} {position}", f"{role} without a name", _serialize(elem))
+            ctx.field_issue(f"{role} {position}", f"{role} without a name", serialize(elem))
             continue
-        written = _text(elem, "country")
+        written = child_text(elem, "country")
         country = country_code(written)
         if written and country is None:
             ctx.field_issue(f"{role} {position} country", "country name not mapped to an ISO code",
@@ -521,12 +333,12 @@ def _biblio_parties(item: etree._Element, role: str, ctx: _Context) -> list[Part
     return parties
 
 
-def _priorities(item: etree._Element, ctx: _Context) -> list[Priority]:
+def _priorities(item: etree._Element, ctx: Context) -> list[Priority]:
     """Paris-convention priority claims of a biblio item."""
     priorities = []
     for position, elem in enumerate(item.iterfind("priorityInfoArray/priorityInfo"), start=1):
-        number = _text(elem, "priorityApplicationNumber")
-        written_country = _text(elem, "priorityApplicationCountry")
+        number = child_text(elem, "priorityApplicationNumber")
+        written_country = child_text(elem, "priorityApplicationCountry")
         if not number and not written_country:
             continue
         where = f"priority {position}"
@@ -545,11 +357,11 @@ def _priorities(item: etree._Element, ctx: _Context) -> list[Priority]:
     return priorities
 
 
-def _international(item: etree._Element, ctx: _Context) -> list[Priority]:
+def _international(item: etree._Element, ctx: Context) -> list[Priority]:
     """The PCT application of a national-phase record, as DOCDB links it: kind W, not active."""
     links = []
     for position, elem in enumerate(item.iterfind("internationalInfoArray/internationalInfo"), 1):
-        number = _text(elem, "internationalApplicationNumber")
+        number = child_text(elem, "internationalApplicationNumber")
         if not number:
             continue
         where = f"international {position}"
@@ -567,10 +379,10 @@ def _prior_art(item: etree._Element) -> list[Citation]:
     """Prior-art documents of a biblio item (``KR1020120103937 A``), as DOCDB ids where possible."""
     citations: list[Citation] = []
     for elem in item.iterfind("priorArtDocumentsInfoArray/priorArtDocumentsInfo"):
-        written = _text(elem, "documentsNumber")
+        written = child_text(elem, "documentsNumber")
         if not written:
             continue
-        flag = (_text(elem, "examinerQuotationFlag") or "").upper()
+        flag = (child_text(elem, "examinerQuotationFlag") or "").upper()
         citation = Citation(cited_document_id(written), "examiner" if flag == "Y" else None)
         if citation.cited_id not in {c.cited_id for c in citations}:
             citations.append(citation)
@@ -598,9 +410,9 @@ def cited_document_id(written: str) -> str:
     return text
 
 
-def _date_field(elem: etree._Element, tag: str, ctx: _Context, where: str = "") -> date | None:
+def _date_field(elem: etree._Element, tag: str, ctx: Context, where: str = "") -> date | None:
     """A date field (``YYYY.MM.DD``, ``YYYYMMDD``, ``(YYYY.MM.DD)``); blank or bad → None."""
-    written = _text(elem, tag)
+    written = child_text(elem, tag)
     if written is None:
         return None
     try:
@@ -613,11 +425,11 @@ def _date_field(elem: etree._Element, tag: str, ctx: _Context, where: str = "") 
 # --- family and citation services ---------------------------------------------------------------
 
 
-def _family_member(item: etree._Element, ctx: _Context) -> Iterator[Document | Reject]:
+def _family_member(item: etree._Element, ctx: Context) -> Iterator[Document | Reject]:
     """One family-service member (numbers in DOCDB form) as a Document with its DOCDB family id."""
-    country = _text(item, "publicationCountryCode")
-    number = _text(item, "publicationNumber")
-    kind = _text(item, "publicationKindCode")
+    country = child_text(item, "publicationCountryCode")
+    number = child_text(item, "publicationNumber")
+    kind = child_text(item, "publicationKindCode")
     if not country or not number:
         yield ctx.reject("family member without a publication country and number")
         return
@@ -636,18 +448,18 @@ def _family_member(item: etree._Element, ctx: _Context) -> Iterator[Document | R
         publication_date=_date_field(item, "publicationDate", ctx),
         application_id=_family_application_id(item, filed, ctx),
         filing_date=filed,
-        docdb_family_id=_text(item, "docdbFamilyID"),
+        docdb_family_id=child_text(item, "docdbFamilyID"),
         source_format=SOURCE_FAMILY,
         locator=ctx.locator,
     )
 
 
-def _family_application_id(item: etree._Element, filed: date | None, ctx: _Context) -> str | None:
-    country = _text(item, "applicationCountryCode")
-    number = _text(item, "applicationNumber")
+def _family_application_id(item: etree._Element, filed: date | None, ctx: Context) -> str | None:
+    country = child_text(item, "applicationCountryCode")
+    number = child_text(item, "applicationNumber")
     if not country or not number:
         return None
-    kind = _text(item, "applicationKindCode")
+    kind = child_text(item, "applicationKindCode")
     try:
         return application_id(country, number, kind, filed, fmt="docdb")
     except NumberError as exc:
@@ -656,9 +468,9 @@ def _family_application_id(item: etree._Element, filed: date | None, ctx: _Conte
         return None
 
 
-def _citation_service_reject(item: etree._Element, ctx: _Context) -> Reject:
+def _citation_service_reject(item: etree._Element, ctx: Context) -> Reject:
     """A ``citationInfoV3`` item: the citing side is an application, so no Document can hold it."""
-    citing = _kr_application_text(_text(item, "ApplicationNumber"))
+    citing = _kr_application_text(child_text(item, "ApplicationNumber"))
     cited = _citation_service_cited_id(item)
     return ctx.reject(
         f"citation of {cited} by application {citing}: the citation service names the citing "
@@ -670,21 +482,21 @@ def _citation_service_reject(item: etree._Element, ctx: _Context) -> Reject:
 
 def _citation_service_cited_id(item: etree._Element) -> str:
     """The cited document of a ``citationInfoV3`` item, from its standardized number if given."""
-    country = _text(item, "StandardCitationLiteratureCountryCode")
-    number = _text(item, "StandardCitationLiteraturenumber")
-    kind = _text(item, "StandardCitationIdentificationCode")
+    country = child_text(item, "StandardCitationLiteratureCountryCode")
+    number = child_text(item, "StandardCitationLiteraturenumber")
+    kind = child_text(item, "StandardCitationIdentificationCode")
     if country and number:
         try:
             return publication_id(country, number, kind, fmt="kipris")
         except NumberError:
             pass
-    return cited_document_id(_text(item, "OriginalcitationLiteraturenumber") or "(no number)")
+    return cited_document_id(child_text(item, "OriginalcitationLiteraturenumber") or "(no number)")
 
 
-def _citing_reject(item: etree._Element, ctx: _Context) -> Reject:
+def _citing_reject(item: etree._Element, ctx: Context) -> Reject:
     """A ``citingInfo`` item: both sides are application numbers, so nothing can be represented."""
-    citing = _kr_application_text(_text(item, "ApplicationNumber"))
-    cited = _kr_application_text(_text(item, "StandardCitationApplicationNumber"))
+    citing = _kr_application_text(child_text(item, "ApplicationNumber"))
+    cited = _kr_application_text(child_text(item, "StandardCitationApplicationNumber"))
     return ctx.reject(
         f"citing info: application {citing} cites application {cited}; the response gives "
         "application numbers only, no publication of either, so neither a document nor a "
@@ -706,7 +518,7 @@ def _kr_application_text(number: str | None) -> str:
 # --- XML helpers -------------------------------------------------------------------------------
 
 
-def _text(elem: etree._Element, tag: str) -> str | None:
+def child_text(elem: etree._Element, tag: str) -> str | None:
     """Stripped text of the child ``tag``; None when absent or blank (KIPRIS writes blanks as " ")."""
     child = elem.find(tag)
     if child is None:
@@ -732,8 +544,8 @@ def _record_excerpt(elem: etree._Element) -> str:
     for child in list(slim):
         if child.tag in _BULKY:
             slim.remove(child)
-    return _serialize(slim)[:EXCERPT_CHARS]
+    return serialize(slim)[:EXCERPT_CHARS]
 
 
-def _serialize(elem: etree._Element) -> str:
+def serialize(elem: etree._Element) -> str:
     return etree.tostring(elem, encoding="unicode", with_tail=False)

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import BinaryIO, Generic, TypeVar
 
+from roadmap_pipeline.lib.formats.containers import Prefixed
+
 # How far down a file the header may sit (Espacenet puts 7 lines above it).
 HEADER_SCAN_LINES = 30
 EXCERPT_CHARS = 300
@@ -93,7 +95,7 @@ def open_table(stream: BinaryIO, match: Callable[[list[str]], T | None]) -> Tabl
     if head.startswith(OLE_MAGIC):
         raise TableError("legacy Excel .xls workbook (OLE2): save it as .xlsx or CSV", "")
     codec, bom = text_encoding(head)
-    lines = _raw_lines(_Prefixed(head[bom:], stream), _newline(codec))
+    lines = _raw_lines(Prefixed(head[bom:], stream), _newline(codec))
     scanned = [raw for _, raw in zip(range(HEADER_SCAN_LINES), lines)]
     found = _find_header(scanned, codec, match)
     if found is None and codec == "utf-8" and any(_decode(r, codec)[1] for r in scanned):
@@ -142,20 +144,6 @@ def text_encoding(head: bytes) -> tuple[str, int]:
 
 
 # --- CSV ---------------------------------------------------------------------------------------
-
-
-class _Prefixed:
-    """A read-only stream of ``prefix`` followed by what is left of ``stream``."""
-
-    def __init__(self, prefix: bytes, stream: BinaryIO):
-        self._prefix = prefix
-        self._stream = stream
-
-    def read(self, size: int = -1) -> bytes:
-        if self._prefix:
-            data, self._prefix = self._prefix, b""
-            return data
-        return self._stream.read(size)
 
 
 def _newline(codec: str) -> bytes:

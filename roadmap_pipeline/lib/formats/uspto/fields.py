@@ -1,21 +1,4 @@
-"""USPTO ICE XML v4.0–v4.7 bulk files (``us-patent-grant``, ``us-patent-application``).
-
-A weekly file (``ipg``/``ipa``/``ipgb``…) is many XML documents written one after the other, each
-with its own ``<?xml …?>`` declaration and ``<!DOCTYPE … [ ]>``, so the file as a whole is not one
-well-formed XML document. It is split on the ``<?xml `` declarations, read in fixed-size chunks
-(never the whole file in memory), and each document is parsed on its own with lxml: no DTD loading,
-no network, no entity resolution; only its front page (bibliographic data and abstract) is parsed,
-not the description and claims (see `_front_part`). A broken document becomes a `Reject` and the
-next one is read.
-Documents that are not patents (``sequence-cwu`` sequence listings) are skipped unparsed and reported
-as `Reject` records of severity ``skipped``, so that nothing vanishes silently.
-
-Priorities mirror what DOCDB lists for a US document (checked against the OPS records of family
-50474376 in the shared samples): foreign (Paris) priority claims and US provisionals, the PCT
-application of a national-phase (371) entry, the parents of continuations, continuations-in-part,
-divisions and reissues, and the document's own US application. `Priority.active` and
-`Priority.linkage_type` say which of them define the simple family (see `_priorities`).
-"""
+"""The fields of one parsed USPTO document: numbers, priorities, classes, parties, citations, texts."""
 
 from __future__ import annotations
 
@@ -25,368 +8,19 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import BinaryIO
 
 from lxml import etree
 
 from roadmap_pipeline.lib.formats.classification import leading_symbol, symbol_of_parts
 from roadmap_pipeline.lib.formats.dates import compact_date
+from roadmap_pipeline.lib.formats.uspto.split import PATENT_ROOTS, RawDocument
 from roadmap_pipeline.lib.numbers import NumberError, application_id, publication_id, split_doc_id
-from roadmap_pipeline.lib.records import Citation, Classification, Document, Party, Priority, Reject
+from roadmap_pipeline.lib.records import Citation, Classification, Document, Party, Priority
 
-CHUNK_BYTES = 1 << 20
-MAX_DOC_BYTES = 256 << 20  # larger documents are rejected unparsed, to keep memory bounded
-EXCERPT_CHARS = 300
 NUMBER_FORMAT = "uspto"  # the notation numbers are written in, for `numbers`
 
-_PATENT_ROOTS = {"us-patent-grant": "grant", "us-patent-application": "application"}
-_LEGACY_ROOTS = {
-    "PATDOC": "USPTO ST.32 SGML/XML grant (PATDOC v2.x, 2001-2004)",
-    "patent-application-publication": "USPTO pre-grant publication XML (PAP v1.x, 2001-2004)",
-}
-NOT_A_PATENT = "not a patent document"
 
-_SEPARATOR = b"<?xml "  # an XML declaration can only start a document
-_SNIFF_BYTES = 4096
-_TAIL_BYTES = 256
-_BLANK = b" \t\r\n\xef\xbb\xbf"  # whitespace and the UTF-8 byte-order mark
-
-
-# --------------------------------------------------------------------------------------------------
-# Entry point
-# --------------------------------------------------------------------------------------------------
-
-
-def parse(
-    stream: BinaryIO,
-    source_file: str,
-    *,
-    chunk_bytes: int = CHUNK_BYTES,
-    max_doc_bytes: int = MAX_DOC_BYTES,
-) -> Iterator[Document | Reject]:
-    """Stream the documents of one USPTO bulk file.
-
-    Args:
-        stream: binary file object positioned at the start of one file (or zip member).
-        source_file: the file's name, used in rejects.
-        chunk_bytes: how much is read from `stream` at a time.
-        max_doc_bytes: documents larger than this are rejected without being parsed.
-
-    Yields:
-        One `Document` per patent document, in file order; a `Reject` for each document that
-        cannot be read (severity ``error``) or is not a patent document (severity ``skipped``).
-    """
-    parser = _xml_parser()
-    for raw in split_documents(stream, chunk_bytes=chunk_bytes, max_doc_bytes=max_doc_bytes):
-        yield _read_document(raw, source_file, parser)
-
-
-# --------------------------------------------------------------------------------------------------
-# Splitting a bulk file into documents
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class RawDocument:
-    """The bytes of one document of a bulk file, or why they were not kept.
-
-    Attributes:
-        index: 1-based position of the document in the file.
-        line: the file line on which the document starts.
-        head: the first bytes of the document (for excerpts).
-        data: the whole document, or None when it was skipped unread (see `skip_reason`).
-        root: the root element name, when it could be told from the head.
-        size: length in bytes.
-        skip_reason: why `data` was not kept (not a patent, unsupported, too large, cut short).
-        skip_severity: ``skipped`` for non-patent documents, ``error`` otherwise.
-        offset: the file byte on which the document starts.
-    """
-
-    index: int
-    line: int
-    head: bytes
-    data: bytes | None
-    root: str | None
-    size: int
-    skip_reason: str | None = None
-    skip_severity: str = "error"
-    offset: int = 0
-
-    @property
-    def locator(self) -> str:
-        return f"doc {self.index} (line {self.line})"
-
-    def excerpt(self) -> str:
-        return self.head[: EXCERPT_CHARS * 2].decode("utf-8", "replace")[:EXCERPT_CHARS]
-
-
-def split_documents(
-    stream: BinaryIO, *, chunk_bytes: int = CHUNK_BYTES, max_doc_bytes: int = MAX_DOC_BYTES
-) -> Iterator[RawDocument]:
-    """Cut a stream of concatenated XML documents at each ``<?xml `` declaration.
-
-    Reads `chunk_bytes` at a time, keeping only the current document (and a few carried-over bytes)
-    in memory. Non-patent documents recognised from their first bytes are not kept at all. A
-    document that does not end with its root's end tag (the file ends inside it, or the next
-    document starts inside it) is not kept either: its `skip_reason` says where it was cut.
-
-    Args:
-        stream: binary file object.
-        chunk_bytes: read size.
-        max_doc_bytes: a document growing past this is dropped and reported.
-
-    Yields:
-        The documents in file order.
-    """
-    builder = _DocumentBuilder(max_doc_bytes)
-    keep = len(_SEPARATOR) - 1  # bytes that may be the start of a separator cut by the chunk end
-    carry = b""
-    while chunk := stream.read(chunk_bytes):
-        data = carry + chunk if carry else chunk
-        pos = 0  # first byte not yet handed to the builder
-        search = 0
-        while (found := data.find(_SEPARATOR, search)) >= 0:
-            builder.add(data[pos:found])
-            if (raw := builder.close()) is not None:
-                yield raw
-            pos, search = found, found + 1
-        cut = max(pos, len(data) - keep)
-        builder.add(data[pos:cut])
-        carry = data[cut:]
-    builder.add(carry)
-    if (raw := builder.close(at_end=True)) is not None:
-        yield raw
-
-
-class _DocumentBuilder:
-    """Collects the pieces of the current document and counts lines across documents."""
-
-    def __init__(self, max_doc_bytes: int):
-        self._max = max_doc_bytes
-        self._index = 0
-        self._line = 1
-        self._offset = 0
-        self._reset()
-
-    def _reset(self) -> None:
-        self._parts: list[bytes] = []
-        self._size = 0
-        self._tail = b""  # the last bytes, where the root's end tag must be
-        self._newlines = 0  # counted only for discarded documents
-        self._head = b""
-        self._root: str | None = None
-        self._sniffed = False
-        self._skip: tuple[str, str] | None = None
-
-    def add(self, piece: bytes) -> None:
-        """Append a piece of the current document."""
-        if not piece:
-            return
-        self._size += len(piece)
-        self._tail = (self._tail + piece)[-_TAIL_BYTES:]
-        if self._skip is not None:
-            self._newlines += piece.count(b"\n")
-            return
-        self._parts.append(piece)
-        if not self._sniffed and self._size >= _SNIFF_BYTES:
-            self._sniff(b"".join(self._parts)[:_SNIFF_BYTES])
-        if self._skip is None and self._size > self._max:
-            self._discard(f"document too large: over {self._max} bytes, not parsed", "error")
-
-    def close(self, at_end: bool = False) -> RawDocument | None:
-        """End the current document; None when it held nothing but whitespace.
-
-        Args:
-            at_end: the stream ended after this document (it is the file's last).
-        """
-        data = b"".join(self._parts) if self._skip is None else None
-        if data is not None and not data.strip(_BLANK):  # nothing, or a byte-order mark before doc 1
-            self._line += data.count(b"\n")
-            self._offset += self._size
-            self._reset()
-            return None
-        if not self._sniffed and data is not None:
-            self._sniff(data[:_SNIFF_BYTES])
-        self._index += 1
-        raw = RawDocument(self._index, self._line, self._head, data, self._root, self._size, offset=self._offset)
-        if self._skip is None or self._skip[1] == "skipped":
-            cut = self._cut_reason(at_end)
-            if cut is not None:
-                self._skip = (cut, "error")
-        if self._skip is not None:
-            raw.data = None
-            raw.skip_reason, raw.skip_severity = self._skip
-        self._line += data.count(b"\n") if data is not None else self._newlines
-        self._offset += self._size
-        self._reset()
-        return raw
-
-    def _cut_reason(self, at_end: bool) -> str | None:
-        """Why the document is cut short (its root's end tag is not its last markup), or None."""
-        if self._root is None:  # the root is not known: the XML parser will say what is wrong
-            return None
-        end_tag = b"</" + self._root.encode("ascii", "replace") + b">"
-        found = self._tail.rfind(end_tag)
-        if found >= 0 and not _PROLOG_NOISE.sub(b"", self._tail[found + len(end_tag) :]).strip(_BLANK):
-            return None
-        end = self._offset + self._size
-        if at_end:
-            return (
-                f"file ends inside this document, at byte {end} (truncated): no {end_tag.decode()} "
-                "end tag; the documents before it were kept"
-            )
-        return f"document cut short: the next document starts at byte {end}, before its {end_tag.decode()} end tag"
-
-    def _sniff(self, head: bytes) -> None:
-        self._sniffed = True
-        self._head = head
-        self._root = sniff_root(head)
-        if self._root is not None and self._root not in _PATENT_ROOTS:
-            self._discard(*_root_reason(self._root))
-
-    def _discard(self, reason: str, severity: str) -> None:
-        self._skip = (reason, severity)
-        self._newlines = sum(part.count(b"\n") for part in self._parts)
-        if not self._head:
-            self._head = b"".join(self._parts)[:_SNIFF_BYTES]
-        self._parts = []
-
-
-_PROLOG_NOISE = re.compile(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^>\[]|\[.*?\])*>", re.S)
-_FIRST_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
-
-
-def sniff_root(head: bytes) -> str | None:
-    """The root element name from a document's first bytes, or None when they do not show it.
-
-    Declarations, processing instructions, comments and a complete DOCTYPE are skipped; an
-    unfinished DOCTYPE (a long internal subset) gives None rather than a guess.
-    """
-    body = _PROLOG_NOISE.sub(b"", head)
-    if b"<!DOCTYPE" in body or b"<!--" in body:
-        return None
-    match = _FIRST_TAG.search(body)
-    return match.group(1).decode("ascii", "replace") if match else None
-
-
-def _root_reason(root: str) -> tuple[str, str]:
-    """Reject reason and severity for a document whose root is not a patent we read."""
-    if root in _LEGACY_ROOTS:
-        return f"unsupported format: {_LEGACY_ROOTS[root]}", "error"
-    return f"{NOT_A_PATENT}: {root}", "skipped"
-
-
-# --------------------------------------------------------------------------------------------------
-# Parsing one document
-# --------------------------------------------------------------------------------------------------
-
-
-def _xml_parser() -> etree.XMLParser:
-    """A parser that never fetches a DTD or resolves an entity (bulk files name DTDs not shipped)."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        dtd_validation=False,
-        huge_tree=True,
-        remove_comments=True,
-    )
-
-
-def _read_document(raw: RawDocument, source_file: str, parser: etree.XMLParser) -> Document | Reject:
-    """Turn one raw document into a `Document`, or a `Reject` saying why not."""
-
-    def reject(reason: str, severity: str = "error") -> Reject:
-        return Reject(
-            source_file=source_file,
-            locator=raw.locator,
-            reason=reason,
-            excerpt=raw.excerpt(),
-            severity=severity,
-        )
-
-    if raw.data is None:
-        return reject(raw.skip_reason or "document not kept", raw.skip_severity)
-    try:
-        root = _parse_xml(_front_part(raw.data, raw.root), parser)
-    except etree.XMLSyntaxError as exc:
-        return reject(_syntax_reason(exc, raw.line))
-    tag = root.tag if isinstance(root.tag, str) else ""
-    if tag not in _PATENT_ROOTS:
-        return reject(*_root_reason(tag))
-    try:
-        return _document(root, raw)
-    except _BadDocument as exc:
-        return reject(str(exc))
-    except Exception as exc:  # noqa: BLE001 - one odd document must not end the file
-        return reject(f"unexpected {type(exc).__name__} while reading the document: {exc}")
-
-
-_BODY_TAGS = (b"<drawings", b"<description")
-
-
-def _front_part(data: bytes, root: str | None) -> bytes:
-    """The document up to its drawings/description, closed with the root end tag.
-
-    Only the bibliographic data and the abstract are read, and in full-text files the description
-    and claims are most of the bytes: leaving them unparsed is the largest single saving of this
-    parser. The cost is that damage confined to the drawings, description or claims goes unnoticed,
-    which loses nothing the pipeline keeps. The DTD fixes the order (bibliographic data, abstract,
-    drawings, description, claims), so the cut is made only after the bibliographic data ends.
-    """
-    if root not in _PATENT_ROOTS:
-        return data
-    biblio_end = data.find(b"</us-bibliographic-data-")
-    if biblio_end < 0:
-        return data
-    cuts = [found for tag in _BODY_TAGS if (found := data.find(tag, biblio_end)) >= 0]
-    if not cuts:
-        return data
-    return data[: min(cuts)] + b"</" + root.encode("ascii") + b">\n"
-
-
-_HTML_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]*);")
-_XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
-
-
-def _parse_xml(data: bytes, parser: etree.XMLParser) -> etree._Element:
-    """Parse one document; HTML named entities undeclared in it are retried as character references.
-
-    Raises:
-        etree.XMLSyntaxError: when the document is not well-formed XML.
-    """
-    try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        if exc.code != etree.ErrorTypes.ERR_UNDECLARED_ENTITY:
-            raise
-        fixed = _HTML_ENTITY.sub(_numeric_entity, data)
-        if fixed == data:
-            raise
-        return etree.fromstring(fixed, parser)
-
-
-def _numeric_entity(match: re.Match) -> bytes:
-    name = match.group(1).decode("ascii")
-    code = html.entities.name2codepoint.get(name)
-    if code is None or name in _XML_ENTITIES:
-        return match.group(0)
-    return b"&#%d;" % code
-
-
-_LXML_WHERE = re.compile(r"\s*\(<string>, line \d+\)$")
-
-
-def _syntax_reason(exc: etree.XMLSyntaxError, first_line: int) -> str:
-    """Reject reason for a parse error, with the line counted in the whole file."""
-    message = _LXML_WHERE.sub("", str(exc))
-    where = f" (file line {first_line + exc.lineno - 1})" if exc.lineno else ""
-    if exc.code in (etree.ErrorTypes.ERR_INVALID_ENCODING, etree.ErrorTypes.ERR_UNSUPPORTED_ENCODING):
-        return f"undecodable bytes: {message}{where}"
-    return f"malformed XML: {message}{where}"
-
-
-class _BadDocument(Exception):
+class BadDocument(Exception):
     """A well-formed document that lacks what a `Document` needs."""
 
 
@@ -395,12 +29,12 @@ class _BadDocument(Exception):
 # --------------------------------------------------------------------------------------------------
 
 
-def _document(root: etree._Element, raw: RawDocument) -> Document:
+def build_document(root: etree._Element, raw: RawDocument) -> Document:
     """Build the `Document` of a parsed ``us-patent-grant`` / ``us-patent-application``."""
-    kind_of_doc = _PATENT_ROOTS[root.tag]
+    kind_of_doc = PATENT_ROOTS[root.tag]
     biblio = root.find(f"us-bibliographic-data-{kind_of_doc}")
     if biblio is None:
-        raise _BadDocument(f"missing us-bibliographic-data-{kind_of_doc}")
+        raise BadDocument(f"missing us-bibliographic-data-{kind_of_doc}")
     doc_id, office, number, kind, published = _publication(biblio)
     application = _application(biblio)
     title = _clean(_text(biblio.find("invention-title")))
@@ -433,13 +67,13 @@ def _publication(biblio: etree._Element) -> tuple[str, str, str, str, date | Non
     ref = biblio.find("publication-reference/document-id")
     number = _child_text(ref, "doc-number")
     if not number:
-        raise _BadDocument("missing publication number")
+        raise BadDocument("missing publication number")
     country = _child_text(ref, "country") or "US"
     kind = _child_text(ref, "kind")
     try:
         doc_id = publication_id(country, number, kind, NUMBER_FORMAT)
     except NumberError as exc:
-        raise _BadDocument(f"invalid publication number {country} {number} {kind or ''}: {exc}") from exc
+        raise BadDocument(f"invalid publication number {country} {number} {kind or ''}: {exc}") from exc
     office, docdb_number, docdb_kind = split_doc_id(doc_id)
     return doc_id, office, docdb_number, docdb_kind, compact_date(_child_text(ref, "date"))
 
