@@ -7,6 +7,7 @@ escaped and what must not reach the page.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from html import escape
 
@@ -23,6 +24,7 @@ from roadmap_pipeline.lib.report import (
     export_frames,
     markdown_table,
     render_html,
+    report_html,
     roadmap_frame,
     sheet_name,
     write_exports,
@@ -323,3 +325,33 @@ def test_synthetic_is_read_from_the_source_unless_stated():
     assert ReportHeader("합성 데이터 (seed 7)").is_synthetic
     assert not ReportHeader("real data").is_synthetic
     assert not ReportHeader("synthetic-free real data", synthetic=False).is_synthetic
+
+
+# --- valid families per text language ------------------------------------------------------------
+
+LANGUAGES = pl.DataFrame({
+    "subclass_key": ["design.product_design", "design.product_design", "design.product_design", "health.monitoring"],
+    "language": ["ko", "en", "unknown", "zh"],
+    "families": [12, 30, 1, 4],
+})
+
+
+def test_languages_are_counted_per_subclass_in_the_html_and_the_workbook(tmp_path):
+    inputs = dataclasses.replace(make_inputs(), languages=LANGUAGES)
+    page = report_html(inputs)
+    section = page[page.index('<section id="languages">'):]
+    section = section[:section.index("</section>")]
+    head = re.findall(r"<th class=\"[^\"]*\">(.*?)<br>", section)
+    assert head == ["세부기술", "영어", "한국어", "중국어", "미상", "계"]  # display order: en, ko, ja, zh, unknown
+    rows = [cells for row in re.findall(r"<tr>(.*?)</tr>", section) if (cells := re.findall(r"<td[^>]*>(.*?)</td>", row))]
+    by_name = {row[0].split(" ")[0]: row[1:] for row in rows}
+    assert len(rows) == len(DISPLAY_ORDER)  # every subclass, zeros where no valid family
+    assert by_name["제품설계"] == ["30", "12", "0", "1", "43"]
+    assert by_name["모니터링"] == ["0", "0", "4", "0", "4"]
+    book = openpyxl.load_workbook(write_workbook(inputs, tmp_path / "roadmap.xlsx"))
+    assert "언어 Languages" in book.sheetnames
+    values = list(book["언어 Languages"].iter_rows(values_only=True))
+    assert values[1] == ("세부기술", "영어", "한국어", "중국어", "미상", "계")
+    assert values[2] == ("Sub-technology", "English", "Korean", "Chinese", "unknown", "Total")
+    assert len(values) == 3 + len(DISPLAY_ORDER)
+    assert "언어 Languages" not in openpyxl.load_workbook(write_workbook(make_inputs(), tmp_path / "no.xlsx")).sheetnames

@@ -11,6 +11,7 @@ from roadmap_pipeline.defs.raw.assets import data_source
 from roadmap_pipeline.defs.resources import LandingZone, TaxonomyFile, Warehouse
 from roadmap_pipeline.defs.topics.assets import THEMES, TRENDS
 from roadmap_pipeline.lib.indicators import Window
+from roadmap_pipeline.lib.language_counts import valid_families_per_language
 from roadmap_pipeline.lib.report import (
     ReportHeader,
     ReportInputs,
@@ -49,6 +50,7 @@ def roadmap_report(
         yearly = conn.sql("SELECT * FROM indicators.yearly_counts").pl()
         focus = indicators.filter(pl.col("is_focus"))["subclass_key"].to_list()
         topics = {key: _topics(conn, key) for key in focus}
+        languages = valid_families_per_language(conn)
         models = [r[0] for r in conn.sql("SELECT DISTINCT model FROM taxonomy.subclass_patents WHERE model IS NOT NULL").fetchall()]
         valid, title_only = conn.sql(
             "SELECT count(DISTINCT p.family_id), count(DISTINCT p.family_id) FILTER (WHERE t.title_only)"
@@ -74,7 +76,7 @@ def roadmap_report(
         if indicators.height else {},
     )
     inputs = ReportInputs(indicators=indicators, yearly_counts=yearly, header=header,
-                          subclasses=subclass_names(taxonomy), topics=topics)
+                          subclasses=subclass_names(taxonomy), topics=topics, languages=languages)
     folder = Path(landing_zone.artifacts_dir) / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     html = render_html(inputs, folder / f"{REPORT_NAME}.html")

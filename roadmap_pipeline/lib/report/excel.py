@@ -2,7 +2,7 @@
 
 Sheets: 로드맵 (the seed's table, Korean headers with an English row below), 지표 Indicators (every
 indicator column, so that a figure can be recomputed), 연도별 Yearly (families per priority year),
-one sheet per subclass with topics (clusters, task themes, emerging keywords, keyword trends),
+언어 Languages (valid families per subclass and text language), one sheet per subclass with topics (clusters, task themes, emerging keywords, keyword trends),
 정의 Definitions and 출처 Source. Values stay numbers with number formats, not printed text.
 """
 
@@ -21,6 +21,7 @@ from roadmap_pipeline.lib.report.definitions import SEED_SHARE_NOTE, TOPIC_DEFIN
 from roadmap_pipeline.lib.report.inputs import ReportInputs, SubclassTopics
 from roadmap_pipeline.lib.report.tables import (
     CLUSTER_TABLE,
+    language_table,
     EMERGING_TABLE,
     ROADMAP_COLUMNS,
     THEME_TABLE,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 ROADMAP_SHEET = "로드맵"
 INDICATORS_SHEET = "지표 Indicators"
 YEARLY_SHEET = "연도별 Yearly"
+LANGUAGES_SHEET = "언어 Languages"
 DEFINITIONS_SHEET = "정의 Definitions"
 SOURCE_SHEET = "출처 Source"
 # Row 1 of the roadmap sheet says where the data comes from; the two header rows follow.
@@ -76,6 +78,11 @@ def write_workbook(inputs: ReportInputs, path: str | Path) -> Path:
     _roadmap_sheet(roadmap, frame, inputs)
     _frame_sheet(workbook.create_sheet(sheet_name(INDICATORS_SHEET, taken)), frame)
     _frame_sheet(workbook.create_sheet(sheet_name(YEARLY_SHEET, taken)), inputs.yearly_counts)
+    languages = language_table(inputs)
+    if languages is not None:
+        sheet = workbook.create_sheet(sheet_name(LANGUAGES_SHEET, taken))
+        _block(sheet, 1, "언어별 유효특허 패밀리 Valid families per text language", *languages)
+        _widths(sheet, [40, *[10] * (len(languages[0]) - 1)])
     for row in frame.filter(pl.col("subclass_key").is_in(list(inputs.topics))).iter_rows(named=True):
         sheet = workbook.create_sheet(sheet_name(row["name_ko"], taken))
         _topics_sheet(sheet, row, inputs.topics[row["subclass_key"]])

@@ -23,6 +23,7 @@ from roadmap_pipeline.lib.report.definitions import (
 from roadmap_pipeline.lib.report.inputs import ReportInputs, SubclassTopics
 from roadmap_pipeline.lib.report.tables import (
     CLUSTER_TABLE,
+    language_table,
     EMERGING_TABLE,
     MISSING,
     ROADMAP_COLUMNS,
@@ -92,6 +93,7 @@ def report_html(inputs: ReportInputs) -> str:
     topic_keys = [key for key in frame["subclass_key"] if key in inputs.topics]
     sections = [
         _roadmap_section(frame),
+        _languages_section(inputs),
         _section("portfolio", "포트폴리오", "Portfolio", figures.html(
             charts.portfolio_chart(frame, header.core_threshold, header.strength_threshold)),
             note=_portfolio_note(frame)),
@@ -201,6 +203,17 @@ def _roadmap_section(frame: pl.DataFrame) -> str:
             "Core o: importance above its threshold; 强/弱: Korea competitiveness above its threshold or "
             "not; focus V: core and strong. 정의는 아래 Definitions below.")
     return _section("roadmap", "유망기술 도출 표", "Roadmap table", table, note=escape(note))
+
+
+def _languages_section(inputs: ReportInputs) -> str:
+    table = language_table(inputs)
+    if table is None:
+        return ""
+    note = ("유효특허 패밀리를 임베딩·핵심어 추출에 쓰인 텍스트의 언어(초록의 언어, 없으면 제목의 언어)로 센 수. "
+            "Valid families by the language of the text they were embedded and tokenized from (the abstract's, "
+            "else the title's). A family valid in several subclasses counts in each.")
+    return _section("languages", "언어별 유효특허", "Valid families per text language", _table(*table),
+                    note=escape(note))
 
 
 def _cell_class(key: str, text: str) -> str:

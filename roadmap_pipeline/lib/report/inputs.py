@@ -33,6 +33,7 @@ CLUSTER_COLUMNS = ("cluster_id", "size", "label")
 TREND_COLUMNS = ("cluster_id", "window_start", "window_end", "keyword", "weight")
 THEME_COLUMNS = ("cluster_id", "growth", "label", "rank")
 EMERGING_COLUMNS = ("keyword", "escore")
+LANGUAGE_COLUMNS = ("subclass_key", "language", "families")
 
 _SYNTHETIC_WORD = re.compile(r"\bsynthetic\b|합성", re.IGNORECASE)
 
@@ -169,6 +170,8 @@ class ReportInputs:
         subclasses: Names and display order (``NAME_SCHEMA``; see :func:`subclass_names`); None:
             keys stand for names, in the order of ``indicators``.
         topics: Topics per subclass key, for the focus subclasses or any other.
+        languages: Valid families per subclass and text language, ``LANGUAGE_COLUMNS`` (as
+            ``valid_families_per_language`` reads them); None: not shown.
     """
 
     indicators: pl.DataFrame
@@ -176,9 +179,11 @@ class ReportInputs:
     header: ReportHeader
     subclasses: pl.DataFrame | None = None
     topics: Mapping[str, SubclassTopics] = field(default_factory=dict)
+    languages: pl.DataFrame | None = None
 
     def __post_init__(self) -> None:
         _require(self.indicators, INDICATOR_COLUMNS, "indicators")
+        _require(self.languages, LANGUAGE_COLUMNS, "languages")
         _require(self.yearly_counts, YEARLY_COLUMNS, "yearly_counts")
         _require(self.subclasses, ("subclass_key",), "subclasses")
         unknown = sorted(set(self.topics) - set(self.indicators["subclass_key"].to_list()))

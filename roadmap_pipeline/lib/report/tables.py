@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from roadmap_pipeline.lib.indicators import Marks
+from roadmap_pipeline.lib.language_counts import LANGUAGE_NAMES, families_by_language
 from roadmap_pipeline.lib.markdown import markdown_table as _markdown
 from roadmap_pipeline.lib.report.inputs import NAME_SCHEMA, ReportInputs
 
@@ -90,6 +91,29 @@ def roadmap_frame(inputs: ReportInputs) -> pl.DataFrame:
     return (frame.with_columns(pl.col("position").min().over("category").alias("_category_order"))
             .sort("_category_order", "category", "position", "subclass_key")
             .select(*leading, pl.exclude(*leading, "_category_order")))
+
+
+def language_table(inputs: ReportInputs) -> tuple[list[Column], pl.DataFrame] | None:
+    """Valid families per subclass and text language: columns and rows in the roadmap's order.
+
+    Returns:
+        ``(columns, frame)``: subclass names, one column per language present (display order),
+        the total; None when the inputs carry no language counts.
+    """
+    if inputs.languages is None:
+        return None
+    wide = families_by_language(inputs.languages)
+    languages = [c for c in wide.columns if c not in ("subclass_key", "total")]
+    frame = (
+        roadmap_frame(inputs)
+        .select("subclass_key", pl.concat_str("name_ko", "name_en", separator=" ").alias("subclass"))
+        .join(wide, on="subclass_key", how="left", maintain_order="left")
+        .with_columns(pl.col(*languages, "total").fill_null(0))
+    )
+    columns = [Column("subclass", "세부기술", "Sub-technology")]
+    columns += [Column(code, *LANGUAGE_NAMES.get(code, (code, code))) for code in languages]
+    columns.append(Column("total", "계", "Total"))
+    return columns, frame
 
 
 def roadmap_cells(row: dict) -> dict[str, str]:
