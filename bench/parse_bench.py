@@ -116,7 +116,7 @@ def _entity_dtd() -> None:
     """The bare pass needs the entity DTD next to the DOCDB files, as a DOCDB delivery has it."""
     dtd = WORK / "docdb-entities.dtd"
     if not dtd.exists():
-        dtd.write_bytes((ROOT / "roadmap_pipeline" / "lib" / "formats" / "docdb-entities.dtd").read_bytes())
+        dtd.write_bytes((ROOT / "roadmap_pipeline" / "lib" / "formats" / "exchange" / "docdb-entities.dtd").read_bytes())
 
 
 def measure(mode: str, path: Path, tag: str) -> tuple[int, float, float, int]:
