@@ -19,7 +19,7 @@ from roadmap_pipeline.demo.synthetic import (
     main,
     read_header,
 )
-from roadmap_pipeline.demo.synthetic.families import Claim, Sampler, build_family
+from roadmap_pipeline.demo.synthetic.families import NATIVE_LANGUAGE, Claim, Sampler, build_family
 from roadmap_pipeline.demo.synthetic.topics import BY_KEY
 from roadmap_pipeline.lib.formats.reader import read_file
 from roadmap_pipeline.lib.numbers import application_id, publication_id
@@ -467,8 +467,6 @@ def test_a_background_share_of_one_is_refused(tmp_path, capsys):
 
 # ------------------------------------------------------------------------------------- native-only families
 
-_HOME_LANGUAGE = {"KR": "ko", "JP": "ja", "CN": "zh"}
-
 
 def test_native_only_families_are_planted_in_every_subclass(truth):
     """KR-only families carry Korean alone (through KIPRIS), some JP- and CN-only ones their language alone."""
@@ -476,13 +474,13 @@ def test_native_only_families_are_planted_in_every_subclass(truth):
     for family in truth["families"]:
         office, lang = family["first_filing_office"], family["text_lang"]
         offices = {d["office"] for d in family["documents"]}
-        if offices == {office} and office in _HOME_LANGUAGE:
+        if offices == {office} and office in NATIVE_LANGUAGE:
             home_only[office] += 1
             native[office] += lang != "en"
         if lang == "en":
             assert family["abstract_en"] and family["title_en"], family["family"]
             continue
-        assert offices == {office} and lang == _HOME_LANGUAGE[office], family["family"]
+        assert offices == {office} and lang == NATIVE_LANGUAGE[office], family["family"]
         assert family["abstract_en"] is None and family[f"abstract_{lang}"], family["family"]
         assert lang == "ko" or family["title_en"] is None, family["family"]
         if lang == "ko":  # every KR document comes from KIPRIS as well

@@ -44,7 +44,7 @@ _WEEKDAYS = {"KR": (0, 1, 2, 3, 4), "JP": (3,), "CN": (1, 4), "EP": (2,), "WO": 
 # PCT applications published in these languages do not get an EP A publication at regional entry.
 _EPO_LANGUAGE_OFFICES = ("US", "EP", "DE")
 _GENERIC_CPC = ("G06N3/08", "G06N20/00")
-_NATIVE_LANGUAGE = {"KR": "ko", "JP": "ja", "CN": "zh"}
+NATIVE_LANGUAGE = {"KR": "ko", "JP": "ja", "CN": "zh"}  # the language of each home office
 
 
 class Claim(NamedTuple):
@@ -254,7 +254,7 @@ def build_family(index: int, sampler: Sampler) -> Family | None:
     if not outside and not went_abroad and office in plan.NATIVE_ONLY:
         native = random.Random(f"{sampler.seed}:{index}:native")
         if native.random() < plan.NATIVE_ONLY[office]:
-            text_lang = _NATIVE_LANGUAGE[office]
+            text_lang = NATIVE_LANGUAGE[office]
             english_title = office == "KR" and native.random() < plan.KR_ENGLISH_TITLE
             if office == "KR" and kipris is None:  # its Korean text comes from KIPRIS alone
                 kipris = "biblio" if native.random() < plan.KIPRIS_BIBLIO_SHARE else "search"

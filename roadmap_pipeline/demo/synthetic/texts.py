@@ -36,7 +36,6 @@ from roadmap_pipeline.demo.synthetic.lexicon import (
 from roadmap_pipeline.demo.synthetic.plan import Emerging, keyword_probability
 from roadmap_pipeline.demo.synthetic.topics import SubclassTopics, Topic
 
-LANGUAGES = ("en", "ko", "ja", "zh")
 _AN_WORDS = ("LCD", "X-ray", "AGV", "AMR", "RMS")
 
 

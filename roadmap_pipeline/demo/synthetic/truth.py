@@ -30,12 +30,11 @@ from collections import Counter
 from pathlib import Path
 
 from roadmap_pipeline.demo.synthetic import plan
-from roadmap_pipeline.demo.synthetic.families import IP5, Family, Publication
+from roadmap_pipeline.demo.synthetic.families import IP5, NATIVE_LANGUAGE, Family, Publication
 from roadmap_pipeline.demo.synthetic.markup import notice
 
 GROUND_TRUTH = "ground_truth.json"
 FORMAT_VERSION = 2
-_NATIVE = {"KR": "ko", "JP": "ja", "CN": "zh"}
 
 
 def header(seed: int, requested: int, background_share: float = 0.0) -> dict:
@@ -174,7 +173,7 @@ def family_entry(family: Family, files: dict[int, list[tuple[str, str]]]) -> dic
 def _document(family: Family, publication: Publication, files: list[tuple[str, str]]) -> dict:
     number, application = publication.number, publication.application
     sources = [source for source, _ in files]
-    lang = _NATIVE.get(number.country) or (_NATIVE.get(family.office) if number.country == "WO" else None)
+    lang = NATIVE_LANGUAGE.get(number.country) or (NATIVE_LANGUAGE.get(family.office) if number.country == "WO" else None)
     title = {"ko": family.texts.title_ko, "ja": family.texts.title_ja, "zh": family.texts.title_zh}.get(lang)
     return {
         "doc_id": number.id,
