@@ -3,9 +3,9 @@
 Each subclass has three sub-topics (so that clustering finds structure inside it) and one or two
 noise topics: texts from another field that still hit the subclass's search expression lexically
 (a medical "diagnosis" found through "machine learning" matching ``machine*``), which valid-patent
-screening must weed out. Every sub-topic's `task` holds a phrase of its subclass's query, in English
-and in Korean (the Korean terms of the query), and every abstract names a learning paradigm, so each
-relevant family is a query candidate whatever the language of its text.
+screening must weed out. Every sub-topic's `task` holds a phrase of its subclass's query in each of
+the four languages (the query names each concept in all four), and every abstract names a learning
+paradigm, so each family is a query candidate whatever the language of its text.
 
 Every phrase is a `Term` in the four languages of the corpus, so that a family's Korean, Japanese or
 Chinese abstract says what its English siblings say in the words of its own sub-topic.
