@@ -20,15 +20,13 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
-import stream_unzip
-
 from roadmap_pipeline.lib.records import Document, Reject
 
 Record = Document | Reject
 ReadStream = Callable[[BinaryIO, str], Iterator[Record]]
 
 # Errors a decompressing stream raises where its data is cut or damaged.
-STREAM_ERRORS = (EOFError, OSError, zlib.error, zipfile.BadZipFile, stream_unzip.UnzipError)
+STREAM_ERRORS = (EOFError, OSError, zlib.error, zipfile.BadZipFile)
 # The USPTO weekly zips carry a list of numbers and a report next to the XML.
 _ANCILLARY_SUFFIXES = (".txt", ".html", ".htm", ".dtd", ".ent", ".xsl", ".xsd", ".pdf", ".tif", ".tiff", ".jpg", ".png")
 _STREAM_CHUNK = 1 << 16
@@ -64,10 +62,16 @@ class SalvagingReader(io.RawIOBase):
 
 
 class ChunkReader(io.RawIOBase):
-    """A raw stream over an iterable of byte chunks (a `stream_unzip` member), errors as in `SalvagingReader`."""
+    """A raw stream over an iterable of byte chunks (a `stream_unzip` member), errors as in `SalvagingReader`.
 
-    def __init__(self, chunks: Iterable[bytes]):
+    Args:
+        chunks: the byte chunks.
+        errors: the exceptions that end the stream (`STREAM_ERRORS` and the chunk source's own).
+    """
+
+    def __init__(self, chunks: Iterable[bytes], errors: tuple[type[BaseException], ...] = STREAM_ERRORS):
         self._chunks = iter(chunks)
+        self._errors = errors
         self._pending = b""
         self.error: BaseException | None = None
         self.position = 0
@@ -81,7 +85,7 @@ class ChunkReader(io.RawIOBase):
                 self._pending = next(self._chunks)
             except StopIteration:
                 break
-            except STREAM_ERRORS as exc:
+            except self._errors as exc:
                 self.error = exc
         size = min(len(buffer), len(self._pending))
         buffer[:size] = self._pending[:size]
@@ -97,7 +101,7 @@ class ChunkReader(io.RawIOBase):
                 next(self._chunks)
             except StopIteration:
                 return
-            except STREAM_ERRORS as exc:
+            except self._errors as exc:
                 self.error = exc
 
 
@@ -176,6 +180,9 @@ def read_zip(stream: BinaryIO, name: str, read_stream: ReadStream) -> Iterator[R
 
 def _read_zip_front_to_back(stream: BinaryIO, name: str, read_stream: ReadStream) -> Iterator[Record]:
     """Members in file order from their local headers, up to where the archive is cut or damaged."""
+    import stream_unzip  # only archives without their directory need it (it pulls in asyncio and pycryptodome)
+
+    errors = (*STREAM_ERRORS, stream_unzip.UnzipError)
     counted = _Counted(stream)
     members = stream_unzip.stream_unzip(counted.chunks())
     last, count = None, 0
@@ -184,13 +191,13 @@ def _read_zip_front_to_back(stream: BinaryIO, name: str, read_stream: ReadStream
             filename, _, chunks = next(members)
         except StopIteration:
             break
-        except STREAM_ERRORS as exc:
+        except errors as exc:
             where = f"after member {last}" if last else "before its first member"
             yield Reject(name, f"archive byte {counted.position}", _archive_cut(exc, where, count), "")
             return
         filename = filename.decode("utf-8", "replace")
         member = f"{name}!{filename}"
-        reader = ChunkReader(chunks)
+        reader = ChunkReader(chunks, errors)
         if is_ancillary(filename):
             yield _ancillary(member)
         elif not filename.endswith("/"):
@@ -266,6 +273,8 @@ def _ended(error: BaseException, what: str) -> str:
 
 
 def _archive_cut(error: BaseException, where: str, members_read: int) -> str:
+    import stream_unzip
+
     if isinstance(error, (EOFError, stream_unzip.TruncatedDataError)):
         what = f"zip archive ends {where} (truncated)"
     else:
