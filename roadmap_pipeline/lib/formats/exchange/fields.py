@@ -1,5 +1,6 @@
-"""The fields of one exchange-document record (DOCDB or OPS): numbers in their three forms, priorities,
-classes, parties, citations, titles and abstracts.
+"""The fields of one exchange-document record (DOCDB or OPS), its numbers in their three forms.
+
+Priorities, classes, parties, citations, titles and abstracts are read here too.
 
 Bulk files make this the hot path: children are walked with plain loops and tag comparisons
 (cheaper in lxml than `find` or a filtered `iterchildren` on short child lists), and the values

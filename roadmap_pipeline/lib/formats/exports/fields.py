@@ -11,8 +11,7 @@ import re
 import unicodedata
 from datetime import date
 
-from roadmap_pipeline.lib.formats.classification import class_symbol as normalized_symbol
-from roadmap_pipeline.lib.formats.classification import without_tags
+from roadmap_pipeline.lib.formats.classification import class_symbol as normalized_symbol, without_tags
 from roadmap_pipeline.lib.formats.dates import written_date
 from roadmap_pipeline.lib.numbers import (
     NumberError,
