@@ -83,8 +83,9 @@ CREATE TABLE IF NOT EXISTS topics.task_themes (
 );
 
 
--- One row per (subclass, stage): the fingerprint of the input its tables (or files) were last computed
--- from, so that a refresh with unchanged input skips the subclass. stage: 'topics' or 'patent_network'.
+-- One row per (subclass, stage): the fingerprint of the input its tables were last computed from, so
+-- that a refresh with unchanged input skips the subclass. stage: 'topics' (the patent network keeps its
+-- fingerprint beside its files).
 -- settings_fingerprint: the clustering settings alone; families: rows computed; clustered_families:
 -- families of the last full clustering; mode: what the last run did ('full', 'assigned N new', 'unchanged').
 CREATE TABLE IF NOT EXISTS topics.subclass_state (
@@ -99,3 +100,6 @@ CREATE TABLE IF NOT EXISTS topics.subclass_state (
     computed_at TIMESTAMP,
     checked_at TIMESTAMP
 );
+
+-- Warehouses written before the network kept its fingerprint beside its files hold its rows here.
+DELETE FROM topics.subclass_state WHERE stage = 'patent_network';

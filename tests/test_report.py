@@ -297,7 +297,7 @@ def test_sheet_names_are_valid_and_unique():
 def test_exports_round_trip(tmp_path):
     inputs = make_inputs()
     paths = write_exports(inputs, tmp_path)
-    assert sorted(p.name for p in paths) == ["roadmap_indicators.csv", "roadmap_indicators.parquet",
+    assert sorted(p.name for formats in paths.values() for p in formats.values()) == ["roadmap_indicators.csv", "roadmap_indicators.parquet",
                                              "yearly_counts.csv", "yearly_counts.parquet"]
     assert (tmp_path / "roadmap_indicators.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     for stem, frame in export_frames(inputs).items():

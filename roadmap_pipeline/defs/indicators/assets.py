@@ -3,10 +3,18 @@
 import dagster as dg
 import polars as pl
 
+from roadmap_pipeline.defs.indicators.lineage import (
+    FACT_LINEAGE,
+    FACTS,
+    FAMILIES,
+    INDICATOR_LINEAGE,
+    SUBCLASSES,
+    SUBCLASS_PATENTS,
+    YEARLY_LINEAGE,
+)
 from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.resources import TaxonomyFile, Warehouse
-from roadmap_pipeline.defs.taxonomy.assets import subclass_patents
 from roadmap_pipeline.lib.indicators import IndicatorSettings, compute_indicators, mark
 from roadmap_pipeline.lib.markdown import markdown_table
 from roadmap_pipeline.lib.report import subclass_names
@@ -27,6 +35,9 @@ _INDICATOR_COLUMNS = [
     ("core_threshold", "float", "threshold of is_core used"),
     ("strength_threshold", "float", "threshold of korea_strength used"),
 ]
+INDICATORS = dg.AssetKey(["indicators", "subclass_indicators"])
+YEARLY = dg.AssetKey(["indicators", "yearly_counts"])
+_LINEAGE = "dagster/column_lineage"
 
 
 class IndicatorConfig(dg.Config):
@@ -52,10 +63,11 @@ class IndicatorConfig(dg.Config):
     key_prefix="indicators",
     group_name="indicators",
     partitions_def=subclass_partitions,
-    deps=[subclass_patents],
+    deps=[SUBCLASS_PATENTS, SUBCLASSES, FAMILIES],
     pool="duckdb",
     kinds={"duckdb"},
     code_version="1",
+    metadata={_LINEAGE: FACT_LINEAGE},
 )
 def subclass_facts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """One row per valid family of a subclass: priority year, first-filing country, forward citations and family size — what the indicators count.
@@ -76,27 +88,36 @@ def subclass_facts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     total = sum(n for _, n, _ in per_year)
     return dg.MaterializeResult(metadata={
         "dagster/row_count": total,
+        _LINEAGE: FACT_LINEAGE,
         "KR first-filed families": sum(k for _, _, k in per_year),
         "families per priority year": dg.MetadataValue.md(markdown_table(["year", "families", "KR"], per_year)),
     })
 
 
-@dg.asset(
-    key_prefix="indicators",
-    group_name="indicators",
-    deps=[subclass_facts],
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            INDICATORS, group_name="indicators", deps=[FACTS], kinds={"duckdb", "polars"},
+            description="One row per taxonomy subclass: application share, growth, importance, Korea competitiveness "
+            "and the seed's marks (핵심분야 o, 한국강약점 强/弱, 중점분야 V), with every component.\n\n"
+            "Not partitioned: importance is a z-score across all subclasses. Only subclasses of the current "
+            "taxonomy file count.",
+            metadata={_LINEAGE: INDICATOR_LINEAGE, "dagster/column_schema": table_schema(_INDICATOR_COLUMNS)},
+        ),
+        dg.AssetSpec(
+            YEARLY, group_name="indicators", deps=[FACTS], kinds={"duckdb", "polars"},
+            description="One row per (subclass, priority year of the window): valid families and KR first-filed "
+            "families, and whether the year is base, recent or incomplete — the growth chart's lines.",
+            metadata={_LINEAGE: YEARLY_LINEAGE},
+        ),
+    ],
     pool="duckdb",
-    kinds={"duckdb", "polars"},
     code_version="1",
 )
 def subclass_indicators(
     context: dg.AssetExecutionContext, config: IndicatorConfig, warehouse: Warehouse, taxonomy_file: TaxonomyFile
-) -> dg.MaterializeResult:
-    """One row per taxonomy subclass: application share, growth, importance, Korea competitiveness and the seed's marks (핵심분야 o, 한국강약점 强/弱, 중점분야 V), with every component.
-
-    Not partitioned: importance is a z-score across all subclasses. Only subclasses of the current
-    taxonomy file count; yearly family counts go to indicators.yearly_counts for the growth chart.
-    """
+):
+    """The indicator table and the yearly counts behind it, from every subclass's facts (one computation, one window)."""
     taxonomy = taxonomy_file.load()
     names = subclass_names(taxonomy)
     with warehouse.connect() as conn:
@@ -126,9 +147,13 @@ def subclass_indicators(
          for r in rows.iter_rows(named=True)],
     )
     window = tables.window
-    return dg.MaterializeResult(metadata={
+    yield dg.MaterializeResult(asset_key=YEARLY, metadata={
+        "dagster/row_count": tables.yearly_counts.height, _LINEAGE: YEARLY_LINEAGE,
+    })
+    yield dg.MaterializeResult(asset_key=INDICATORS, metadata={
         "dagster/row_count": tables.subclasses.height,
         "dagster/column_schema": table_schema(_INDICATOR_COLUMNS),
+        _LINEAGE: INDICATOR_LINEAGE,
         "roadmap table": dg.MetadataValue.md(table),
         "window": f"{window.first_year}-{window.last_year}, R = {window.recent_first_year}-{window.recent_last_year}" if window else "no data",
         "focus subclasses": ", ".join(rows.filter(pl.col("is_focus"))["name_ko"].to_list()) or "none",

@@ -6,16 +6,26 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from roadmap_pipeline.defs.indicators.assets import subclass_indicators
+from roadmap_pipeline.defs.indicators.assets import INDICATORS, YEARLY
 from roadmap_pipeline.defs.raw.assets import data_source
+from roadmap_pipeline.defs.reports.lineage import (
+    EXPORT_LINEAGE,
+    REPORT_LINEAGE,
+    SEARCH_TEXTS,
+    SUBCLASS_PATENTS,
+    SUBCLASSES,
+)
 from roadmap_pipeline.defs.resources import LandingZone, TaxonomyFile, Warehouse
-from roadmap_pipeline.defs.topics.assets import THEMES, TRENDS
+from roadmap_pipeline.defs.topics.assets import CLUSTERS, EMERGING, THEMES, TRENDS
 from roadmap_pipeline.lib.indicators import Window
 from roadmap_pipeline.lib.language_counts import valid_families_per_language
 from roadmap_pipeline.lib.report import (
+    INDICATORS_EXPORT,
+    YEARLY_EXPORT,
     ReportHeader,
     ReportInputs,
     SubclassTopics,
+    export_frames,
     markdown_table,
     render_html,
     subclass_names,
@@ -25,25 +35,41 @@ from roadmap_pipeline.lib.report import (
 from roadmap_pipeline.lib.topics import SUBCLASS_WIDE
 
 REPORT_NAME = "roadmap_report"
+REPORT = dg.AssetKey(["reports", REPORT_NAME])
+# Every table the report reads; the taxonomy's names come from the file taxonomy.subclasses is loaded from.
+_READS = [INDICATORS, YEARLY, CLUSTERS, TRENDS, THEMES, EMERGING, SUBCLASS_PATENTS, SEARCH_TEXTS, SUBCLASSES]
+_LINEAGE = "dagster/column_lineage"
 
 
-@dg.asset(
-    key_prefix="reports",
-    group_name="reports",
-    deps=[subclass_indicators, TRENDS, THEMES],
+def _export(stem: str, deps: list[dg.AssetKey], description: str) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        ["reports", stem], group_name="reports", deps=deps, kinds={"csv", "parquet"},
+        description=f"{description}\n\nROADMAP_ARTIFACTS/reports/{stem}.csv (UTF-8 with BOM, for Excel) and .parquet.",
+        metadata={_LINEAGE: EXPORT_LINEAGE[stem]},
+    )
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            REPORT, group_name="reports", deps=_READS, kinds={"plotly", "excel", "html"},
+            description="The roadmap report: the seed's table (출원점유율, 기술중요도, 한국경쟁력, o/强弱/V) with its "
+            "charts, and per focus subclass its topic clusters, keyword trends, emerging keywords and candidate "
+            "R&D task themes.\n\nOne self-contained HTML page (opens offline) and an Excel workbook under "
+            "ROADMAP_ARTIFACTS/reports/. The header names the data source, taxonomy and version, window, model "
+            "and this run, so a printed copy can be traced back to its lineage.",
+            metadata={_LINEAGE: REPORT_LINEAGE},
+        ),
+        _export(INDICATORS_EXPORT, [INDICATORS, SUBCLASSES], "One row per subclass, in report order: the taxonomy's names and every indicator column."),
+        _export(YEARLY_EXPORT, [YEARLY], "One row per (subclass, priority year of the window): the families behind the growth chart."),
+    ],
     pool="duckdb",
-    kinds={"plotly", "excel", "html"},
     code_version="1",
 )
 def roadmap_report(
     context: dg.AssetExecutionContext, warehouse: Warehouse, taxonomy_file: TaxonomyFile, landing_zone: LandingZone
-) -> dg.MaterializeResult:
-    """The roadmap report: the seed's table (출원점유율, 기술중요도, 한국경쟁력, o/强弱/V) with its charts, and per focus subclass its topic clusters, keyword trends, emerging keywords and candidate R&D task themes.
-
-    One self-contained HTML page (opens offline), an Excel workbook and CSV/Parquet exports under
-    ROADMAP_ARTIFACTS/reports/. The header names the data source, taxonomy and version, window,
-    model and this run, so a printed copy can be traced back to its lineage.
-    """
+):
+    """The report page and workbook and their CSV/Parquet exports, from one read of the warehouse."""
     taxonomy = taxonomy_file.load()
     with warehouse.connect() as conn:
         indicators = conn.sql("SELECT * FROM indicators.subclass_indicators").pl()
@@ -83,14 +109,20 @@ def roadmap_report(
     workbook = write_workbook(inputs, folder / f"{REPORT_NAME}.xlsx")
     exports = write_exports(inputs, folder)
     context.log.info(f"roadmap report: {html}")
-    return dg.MaterializeResult(metadata={
+    yield dg.MaterializeResult(asset_key=REPORT, metadata={
         "report (HTML)": dg.MetadataValue.path(str(html)),
         "workbook (Excel)": dg.MetadataValue.path(str(workbook)),
-        "exports": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in exports)),
         "roadmap table": dg.MetadataValue.md(markdown_table(inputs)),
         "data source": header.data_source,
         "focus subclasses": ", ".join(focus) or "none",
+        _LINEAGE: REPORT_LINEAGE,
     })
+    for stem, frame in export_frames(inputs).items():
+        yield dg.MaterializeResult(asset_key=["reports", stem], metadata={
+            **{name: dg.MetadataValue.path(str(path)) for name, path in exports[stem].items()},
+            "dagster/row_count": frame.height,
+            _LINEAGE: EXPORT_LINEAGE[stem],
+        })
 
 
 def _topics(conn, key: str) -> SubclassTopics:

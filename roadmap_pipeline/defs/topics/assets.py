@@ -14,7 +14,7 @@ import polars as pl
 from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.resources import Embeddings, TaxonomyFile, Warehouse
-from roadmap_pipeline.defs.taxonomy.assets import subclass_patents
+from roadmap_pipeline.defs.taxonomy.assets import search_texts, subclass_patents
 from roadmap_pipeline.defs.topics.state import State, mark_unchanged, read_state, when, write_state
 from roadmap_pipeline.lib.clustering import (
     PCAReducer,
@@ -41,6 +41,10 @@ CLUSTERS = dg.AssetKey(["topics", "clusters"])
 MEMBERS = dg.AssetKey(["topics", "cluster_members"])
 TRENDS = dg.AssetKey(["topics", "keyword_trends"])
 THEMES = dg.AssetKey(["topics", "task_themes"])
+WINDOWS = dg.AssetKey(["topics", "cluster_windows"])
+EMERGING = dg.AssetKey(["topics", "emerging_keywords"])
+TOKENS = dg.AssetKey(["topics", "member_tokens"])
+STATE = dg.AssetKey(["topics", "subclass_state"])
 MAX_OUTLIER_SHARE = 0.5
 MAX_CLUSTERS = 40
 
@@ -52,7 +56,8 @@ MAX_CLUSTERS = 40
 # UMAP compiles with numba for ~30 s in every new process and runs single-threaded when seeded.
 _REDUCER_COMPONENTS = 5
 _INCOMPLETE_YEARS = 2
-_TABLES = ("clusters", "cluster_members", "keyword_trends", "cluster_windows", "emerging_keywords", "task_themes")
+_TABLES = ("clusters", "cluster_members", "keyword_trends", "cluster_windows", "emerging_keywords", "task_themes",
+           "member_tokens", "subclass_state")
 _TOPICS_STAGE = "topics"
 
 _VALID_FAMILIES = """
@@ -108,15 +113,21 @@ class TopicConfig(dg.Config):
     full_recluster: bool = False
 
 def _spec(key: dg.AssetKey, description: str, kinds: set[str]) -> dg.AssetSpec:
-    return dg.AssetSpec(key, group_name="topics", deps=[subclass_patents], description=description,
+    return dg.AssetSpec(key, group_name="topics", deps=[subclass_patents, search_texts], description=description,
                         kinds=kinds, partitions_def=subclass_partitions)
 
 @dg.multi_asset(
     specs=[
         _spec(CLUSTERS, "One row per topic cluster of a subclass: size, c-TF-IDF label and keywords (cluster -1: outliers).", {"duckdb", "hdbscan"}),
         _spec(MEMBERS, "One row per valid family of a subclass: its cluster (-1 = outlier), membership probability, and whether a refresh assigned it.", {"duckdb"}),
-        _spec(TRENDS, "One row per (cluster, time window, keyword): c-TF-IDF weight and emergence score; also cluster sizes per window and emerging keywords.", {"duckdb", "polars"}),
+        _spec(TRENDS, "One row per (cluster, time window, keyword): c-TF-IDF weight and emergence score.", {"duckdb", "polars"}),
+        _spec(WINDOWS, "One row per (cluster, time window): the cluster's families in the window, the denominators of the keyword trends.", {"duckdb", "polars"}),
+        _spec(EMERGING, "One row per (cluster, keyword) of a subclass: Carley/Porter EScore, its trends and eligibility (cluster -2: the whole subclass).", {"duckdb", "polars"}),
         _spec(THEMES, "One row per cluster: candidate R&D task theme ranked by the cluster's growth, with its top emerging keywords.", {"duckdb"}),
+        _spec(TOKENS, "One row per clustered family of a subclass: the hash of the text it was clustered with and its keyword tokens.\n\n"
+              "Kept so that a refresh tokenizes only new texts and knows which members' texts changed.", {"duckdb"}),
+        _spec(STATE, "One row per subclass: the fingerprint of the input its topic tables were computed from, and what the last run did.\n\n"
+              "A refresh whose fingerprint is unchanged writes nothing; see the refresh modes.", {"duckdb"}),
     ],
     pool="duckdb",
     code_version="3",
@@ -133,7 +144,7 @@ def topic_assets(
     """Clusters a subclass's valid families (UMAP or PCA, then HDBSCAN on their embeddings), labels
     them with c-TF-IDF, follows their keywords per window and scores emergence (Carley/Porter EScore).
 
-    One computation writes the four tables, so that they always describe the same clustering.
+    One computation writes the eight tables, so that they always describe the same clustering.
     A refresh costs in proportion to what changed. The input's fingerprint (the valid families with
     the hash of each text and their priority year, the query and the settings) is kept in
     topics.subclass_state: when it is unchanged nothing is embedded, computed or written ("unchanged").
@@ -299,7 +310,7 @@ def _summary(conn, key: str) -> dict:
     }
 
 def _topic_outputs(summary: dict, refresh: dict):
-    """The four materializations and three checks of `topic_assets`, from `_summary` and the refresh's own facts."""
+    """The eight materializations and three checks of `topic_assets`, from `_summary` and the refresh's own facts."""
     counts, n = summary["counts"], summary["n_clusters"]
     shared = {"mode": refresh["mode"], "refresh": refresh["refresh"]}
     yield dg.MaterializeResult(asset_key=CLUSTERS, metadata={
@@ -325,9 +336,18 @@ def _topic_outputs(summary: dict, refresh: dict):
         "dagster/row_count": counts["keyword_trends"],
         "windows": summary["windows"],
         "last complete year": refresh["last complete year"],
+    })
+    yield dg.MaterializeResult(asset_key=WINDOWS, metadata={
+        **shared, "dagster/row_count": counts["cluster_windows"], "windows": summary["windows"],
+    })
+    yield dg.MaterializeResult(asset_key=EMERGING, metadata={
+        **shared,
+        "dagster/row_count": counts["emerging_keywords"],
         "top emerging keywords": dg.MetadataValue.md(markdown_table(
             ["keyword", "EScore"], [(t, round(s, 2)) for t, s in summary["emerging"]])),
     })
+    yield dg.MaterializeResult(asset_key=TOKENS, metadata={**shared, "dagster/row_count": counts["member_tokens"]})
+    yield dg.MaterializeResult(asset_key=STATE, metadata={**shared, "dagster/row_count": counts["subclass_state"]})
     yield dg.MaterializeResult(asset_key=THEMES, metadata={
         **shared,
         "dagster/row_count": counts["task_themes"],

@@ -12,8 +12,9 @@ import polars as pl
 
 from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.resources import Embeddings, LandingZone, Warehouse
+from roadmap_pipeline.defs.taxonomy.assets import search_texts
 from roadmap_pipeline.defs.topics.assets import MEMBERS
-from roadmap_pipeline.defs.topics.state import State, mark_unchanged, read_state, when, write_state
+from roadmap_pipeline.defs.topics.state import when
 from roadmap_pipeline.lib.clustering import (
     graph_from_neighbour_lists,
     layout_2d,
@@ -27,7 +28,7 @@ from roadmap_pipeline.lib.warehouse import run_sql
 
 NETWORK_NEIGHBOURS = 10
 NETWORK_MIN_SIMILARITY = 0.5
-_NETWORK_STAGE = "patent_network"
+FAMILIES = dg.AssetKey(["core", "families"])
 _NETWORK_VERSION = "1"  # part of the network fingerprint: change it when the graph or its files change
 
 
@@ -35,7 +36,7 @@ _NETWORK_VERSION = "1"  # part of the network fingerprint: change it when the gr
     key_prefix="topics",
     group_name="topics",
     partitions_def=subclass_partitions,
-    deps=[MEMBERS],
+    deps=[MEMBERS, FAMILIES, search_texts],
     pool="duckdb",
     kinds={"networkx", "duckdb"},
     code_version="2",
@@ -47,8 +48,9 @@ def patent_network(
 
     Files under ROADMAP_ARTIFACTS/networks/<subclass_key>/. The graph is exact, and rebuilding it
     costs O(n^2) (231 s at 100k families), so a refresh does only what changed: while the
-    fingerprint of the nodes (id, title, cluster, year, text hash; kept in topics.subclass_state,
-    stage patent_network) is unchanged and the files exist, they are reused ("unchanged"); otherwise
+    fingerprint of the nodes (id, title, cluster, year, text hash; kept in the neighbour lists'
+    file, so that it cannot outlive the files it describes) is unchanged and the files exist, they
+    are reused ("unchanged"); otherwise
     each node's neighbour list, kept beside the files, is reused when its text and neighbours are
     unchanged and merged with the new nodes, and only the others are computed against all nodes
     ("updated").
@@ -66,7 +68,6 @@ def patent_network(
                JOIN core.families AS f USING (family_id)
                JOIN taxonomy.search_texts AS t USING (family_id)
                WHERE m.subclass_key = ? ORDER BY m.family_id""", [key]).pl()
-        state = read_state(conn, key, _NETWORK_STAGE)
     texts = nodes["text"].fill_null("").to_list()
     hashes = pl.Series("text_hash", [text_hash(t) for t in texts], dtype=pl.String)
     lists_print = fingerprint({"version": _NETWORK_VERSION, "k": NETWORK_NEIGHBOURS, "embedding_model": embedder.model_id})
@@ -76,20 +77,20 @@ def patent_network(
     )
     files = {"graphml": graphml, "vosviewer map": vos_map, "vosviewer network": vos_network}
     paths = {name: dg.MetadataValue.path(str(path)) for name, path in files.items()}
-    if state and state.fingerprint == node_print and all(path.is_file() for path in files.values()):
-        with warehouse.connect() as conn:
-            mark_unchanged(conn, key, _NETWORK_STAGE)
+    state = _read_state(lists_path)
+    if state.get("nodes") == node_print and all(path.is_file() for path in files.values()):
         with open(vos_network, encoding="utf-8") as lines:
             n_edges = sum(1 for _ in lines)  # one line per edge
-        context.log.info(f"{key}: network unchanged since {when(state.computed_at)}")
+        computed_at = when(datetime.fromisoformat(state["computed_at"]))
+        context.log.info(f"{key}: network unchanged since {computed_at}")
         return dg.MaterializeResult(metadata={
-            "mode": "unchanged", "refresh": f"unchanged since {when(state.computed_at)}: reused",
+            "mode": "unchanged", "refresh": f"unchanged since {computed_at}: reused",
             "nodes": nodes.height, "edges": n_edges, **paths,
         })
 
     started = time.perf_counter()
     vectors, _ = embed_with_cache(embedder, embeddings.cache(), texts)
-    stored = _read_lists(lists_path, lists_print)
+    stored = pl.read_parquet(lists_path) if state.get("settings") == lists_print else None
     lists, recomputed = update_neighbour_lists(vectors, nodes["id"], hashes, stored, NETWORK_NEIGHBOURS)
     edges = graph_from_neighbour_lists(lists, nodes["id"], NETWORK_MIN_SIMILARITY)
     coords = layout_2d(vectors) if nodes.height > 1 else np.zeros((nodes.height, 2))
@@ -97,14 +98,12 @@ def patent_network(
     folder.mkdir(parents=True, exist_ok=True)
     write_graphml(graphml, nodes, edges)
     write_vosviewer(vos_map, vos_network, nodes, edges)
-    _write_lists(lists_path, lists, lists_print)
+    # Written last: its node fingerprint vouches for the files above.
+    _write_lists(lists_path, lists, {"settings": lists_print, "nodes": node_print,
+                                     "computed_at": datetime.now(UTC).replace(tzinfo=None).isoformat()})
     mode = "full" if stored is None else "updated"
     refresh = (f"{mode}: {recomputed} of {nodes.height} neighbour lists computed against all nodes, the others"
                " merged with the new nodes") if stored is not None else f"{mode}: no stored neighbour lists"
-    with warehouse.connect() as conn:
-        write_state(conn, key, _NETWORK_STAGE, State(
-            node_print, lists_print, nodes.height, nodes.height, mode, f"{edges.height} edges",
-            datetime.now(UTC).replace(tzinfo=None)))
     context.log.info(f"{key}: network {refresh}; {time.perf_counter() - started:.1f} s")
     return dg.MaterializeResult(metadata={
         "mode": mode, "refresh": refresh,
@@ -114,18 +113,16 @@ def patent_network(
     })
 
 
-def _read_lists(path: Path, lists_print: str) -> pl.DataFrame | None:
-    """The stored neighbour lists when they were computed with the same model and k."""
-    if not path.is_file() or pl.read_parquet_metadata(path).get("settings") != lists_print:
-        return None
-    return pl.read_parquet(path)
+def _read_state(path: Path) -> dict[str, str]:
+    """The stored neighbour lists' fingerprints: ``settings`` (model and k), ``nodes`` and ``computed_at``."""
+    return pl.read_parquet_metadata(path) if path.is_file() else {}
 
 
-def _write_lists(path: Path, lists: pl.DataFrame, lists_print: str) -> None:
+def _write_lists(path: Path, lists: pl.DataFrame, state: dict[str, str]) -> None:
     # Written under a temporary name and renamed: an interrupted write leaves the previous lists.
     temporary = path.with_name(f".tmp-{uuid.uuid4().hex}.parquet")
     try:
-        lists.write_parquet(temporary, compression="lz4", metadata={"settings": lists_print})
+        lists.write_parquet(temporary, compression="lz4", metadata=state)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)

@@ -1,7 +1,8 @@
-"""Refresh state of the topics stage: per subclass and stage, the fingerprint of the input last computed.
+"""Refresh state of the topics stage: per subclass, the fingerprint of the input last computed.
 
 Kept in topics.subclass_state, so that a refresh whose input is unchanged skips the subclass and a
-small change extends the stored clustering (see defs/topics/assets.py and network.py).
+small change extends the stored clustering (see defs/topics/assets.py). The patent network keeps its
+own beside its files (network.py).
 """
 
 from dataclasses import dataclass

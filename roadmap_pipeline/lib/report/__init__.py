@@ -13,12 +13,14 @@ Typical use, with the indicator tables and the topics of the focus subclasses:
 """
 
 from roadmap_pipeline.lib.report.excel import sheet_name, write_workbook
-from roadmap_pipeline.lib.report.exports import export_frames, write_exports
+from roadmap_pipeline.lib.report.exports import INDICATORS_EXPORT, YEARLY_EXPORT, export_frames, write_exports
 from roadmap_pipeline.lib.report.html import render_html, report_html
 from roadmap_pipeline.lib.report.inputs import ReportHeader, ReportInputs, SubclassTopics, subclass_names
 from roadmap_pipeline.lib.report.tables import markdown_table, roadmap_frame
 
 __all__ = [
+    "INDICATORS_EXPORT",
+    "YEARLY_EXPORT",
     "ReportHeader",
     "ReportInputs",
     "SubclassTopics",

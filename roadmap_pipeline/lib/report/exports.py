@@ -26,7 +26,7 @@ def export_frames(inputs: ReportInputs) -> dict[str, pl.DataFrame]:
     return {INDICATORS_EXPORT: roadmap_frame(inputs), YEARLY_EXPORT: inputs.yearly_counts}
 
 
-def write_exports(inputs: ReportInputs, directory: str | Path) -> list[Path]:
+def write_exports(inputs: ReportInputs, directory: str | Path) -> dict[str, dict[str, Path]]:
     """Write each export as ``<stem>.csv`` (UTF-8 with BOM) and ``<stem>.parquet``.
 
     Args:
@@ -34,16 +34,16 @@ def write_exports(inputs: ReportInputs, directory: str | Path) -> list[Path]:
         directory: Folder to write into (made when missing).
 
     Returns:
-        The paths written, CSV then Parquet for each table.
+        The paths written by stem, then by format (``csv``, ``parquet``).
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    paths = []
+    paths = {}
     for stem, frame in export_frames(inputs).items():
         csv_path, parquet_path = directory / f"{stem}.csv", directory / f"{stem}.parquet"
         _csv_ready(frame).write_csv(csv_path, include_bom=True)
         frame.write_parquet(parquet_path)
-        paths += [csv_path, parquet_path]
+        paths[stem] = {"csv": csv_path, "parquet": parquet_path}
     return paths
 
 
