@@ -22,6 +22,7 @@ from roadmap_pipeline.lib.clustering import (
     UMAPReducer,
     cluster_embeddings,
     default_min_cluster_size,
+    remove_language_offsets,
 )
 
 slow_numba = pytest.mark.skipif(
@@ -192,3 +193,47 @@ def test_default_reducer_is_umap_when_installed_and_pca_otherwise(monkeypatch):
     result = cluster_embeddings(X)
     assert adjusted_rand_score(truth, result.labels) >= 0.95
     assert result.note.startswith("PCAReducer(") and "umap-learn is not installed" in result.note
+
+
+# --- languages ------------------------------------------------------------------------------------
+
+
+def test_language_offsets_hide_topics_until_they_are_removed():
+    # Three planted topics written in two languages; the Korean rows share a language direction as
+    # long as the topic spread (a multilingual model's own-language pull), so PCA + HDBSCAN split
+    # by language first. Removing each language's offset recovers the topics.
+    rng = np.random.default_rng(1)
+    dim = 64
+    centres = np.linalg.qr(rng.standard_normal((dim, 4)))[0].T
+    topics = np.repeat(np.arange(3), 60)
+    korean = np.tile(np.arange(60) % 3 == 0, 3)  # a third of every topic
+    X = centres[topics] + 0.9 * korean[:, None] * centres[3] + 0.08 * rng.standard_normal((topics.size, dim))
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    languages = np.where(korean, "ko", "en").tolist()
+    plain = cluster_embeddings(X, reducer=PCAReducer(5), clusterer=HDBSCANClusterer(10)).labels
+    fair = cluster_embeddings(remove_language_offsets(X, languages), reducer=PCAReducer(5),
+                              clusterer=HDBSCANClusterer(10)).labels
+    assert adjusted_rand_score(topics, plain) < 0.7
+    assert adjusted_rand_score(topics, fair) >= 0.95
+
+
+def test_language_offsets_by_hand():
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 0.0]], dtype=np.float32)
+    # Overall mean (0.75, 0.25). en (rows 0, 1) mean (0.5, 0.5): offset (-0.25, 0.25), n = 2;
+    # ko (rows 2, 3) mean (1, 0): offset (0.25, -0.25), n = 2. With prior 2 each moves half its offset.
+    out = remove_language_offsets(X, ["en", "en", "ko", "ko"], prior=2)
+    expected = np.array([[1.125, -0.125], [0.125, 0.875], [0.875, 0.125], [0.875, 0.125]])
+    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+    np.testing.assert_allclose(out, expected, atol=1e-6)
+    # Without shrinkage each language's mean becomes the overall mean (before renormalizing).
+    exact = remove_language_offsets(X, ["en", "en", "ko", "ko"], prior=0)
+    np.testing.assert_allclose(exact[2], exact[3])
+    np.testing.assert_allclose(exact[0], np.array([1.25, -0.25]) / np.hypot(1.25, 0.25), atol=1e-6)
+
+
+def test_one_language_or_none_is_left_alone_and_lengths_must_match():
+    X, _ = planted_blobs([20, 20])
+    np.testing.assert_array_equal(remove_language_offsets(X, ["en"] * 40), X)
+    np.testing.assert_array_equal(remove_language_offsets(X, [None] * 40), X)
+    with pytest.raises(ValueError, match="3 languages given for 40 rows"):
+        remove_language_offsets(X, ["en", "ko", "ja"])
