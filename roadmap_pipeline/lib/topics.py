@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from roadmap_pipeline.lib.clustering import DEFAULT_NEIGHBOURS, Clustering, Reducer, assign_to_clusters, cluster_embeddings
+from roadmap_pipeline.lib.clustering import (
+    DEFAULT_NEIGHBOURS,
+    Clustering,
+    Reducer,
+    assign_to_clusters,
+    cluster_embeddings,
+    remove_language_offsets,
+)
 from roadmap_pipeline.lib.keywords import (
     by_language,
     cluster_labels,
@@ -100,17 +107,26 @@ def analyse_subclass(
 
     Args:
         families: One row per family: ``family_id``, ``year`` (priority year, may be null), ``text``,
-            optionally ``language`` (the language the record declares for the text); a ``tokens``
-            column, when present, is used instead of tokenizing ``text``.
+            optionally ``language`` (the language the record declares for the text; each language's
+            offset is taken out of the vectors before clustering, see `remove_language_offsets`); a
+            ``tokens`` column, when present, is used instead of tokenizing ``text``.
         vectors: (n, d) normalized embeddings aligned with `families`.
         query: The subclass's search expression; its words are kept out of labels, as every member
             contains them.
         settings: Windows, cluster size, seed.
     """
     clustering = cluster_embeddings(
-        vectors, min_cluster_size=settings.min_cluster_size, seed=settings.seed, reducer=settings.reducer
+        _language_neutral(families, vectors), min_cluster_size=settings.min_cluster_size, seed=settings.seed,
+        reducer=settings.reducer,
     )
     return describe_membership(families, clustering, query, settings)
+
+
+def _language_neutral(families: pl.DataFrame, vectors: np.ndarray) -> np.ndarray:
+    """`vectors` without each text language's offset, so that topics cluster across languages."""
+    if "language" not in families.columns:
+        return vectors
+    return remove_language_offsets(vectors, families["language"].to_list())
 
 
 def describe_membership(
@@ -270,7 +286,8 @@ def extend_clustering(
     cluster keeps its id, though sizes may drift from the largest-first order of the clustering.
 
     Args:
-        families: The valid families now, in the order of `vectors`: ``family_id``.
+        families: The valid families now, in the order of `vectors`: ``family_id``, optionally
+            ``language`` (each language's offset is removed before the vote, as in `analyse_subclass`).
         vectors: (n, d) embeddings aligned with `families`.
         kept: Stored members still valid: ``family_id, cluster_id, probability``.
         k: Voters per new family.
@@ -289,8 +306,9 @@ def extend_clustering(
     is_new[kept_rows] = False
     new_rows = np.flatnonzero(is_new)
     if new_rows.size:
+        neutral = _language_neutral(families, vectors)
         labels[new_rows], probabilities[new_rows] = assign_to_clusters(
-            vectors[kept_rows], labels[kept_rows], vectors[new_rows], k=k
+            neutral[kept_rows], labels[kept_rows], neutral[new_rows], k=k
         )
     outliers = int(np.sum(labels[new_rows] < 0))
     note = (
