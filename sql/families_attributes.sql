@@ -9,7 +9,8 @@
 --   * forward_citations: distinct other families that cite any member (a citation names the
 --     DOCDB publication id it cites; it counts when that publication is a member);
 --   * linked_by: 'priorities' (no member carries a DOCDB id), 'docdb' (DOCDB ids join several
---     priority sets), 'both' (one priority set, confirmed by DOCDB ids).
+--     priority sets), 'both' (one priority set, confirmed by DOCDB ids), 'fallback' (families without
+--     priority or DOCDB evidence joined by title, applicant and filing dates, families_fallback_edges.sql).
 -- Everything is grouped by the integer family_no; lists are built with string_agg and split
 -- (chr(31) separates names), then deduplicated and sorted: at a million documents that is several
 -- times faster than list() or ordered aggregates. Earliest and representative are picked with
@@ -22,6 +23,7 @@ SELECT
     min(k.earliest) AS earliest,
     bit_or(CASE d.office WHEN 'CN' THEN 1 WHEN 'EP' THEN 2 WHEN 'JP' THEN 4 WHEN 'KR' THEN 8 WHEN 'US' THEN 16 ELSE 0 END) AS office_mask,
     count(*) AS member_count,
+    bool_or(k.fallback) AS fallback,
     arg_min(
         {'doc_id': d.doc_id, 'title': d.title, 'title_lang': d.title_lang, 'title_en': d.title_en,
          'abstract': d.abstract, 'abstract_lang': d.abstract_lang, 'abstract_en': d.abstract_en},
@@ -119,6 +121,7 @@ SELECT
     coalesce(dd.docdb_family_ids, []) AS docdb_family_ids,
     coalesce(x.family_id, k.family_id) AS extended_family_id,
     CASE
+        WHEN b.fallback THEN 'fallback'
         WHEN dd.family_no IS NULL THEN 'priorities'
         WHEN dd.priority_sets > 1 THEN 'docdb'
         ELSE 'both'

@@ -11,6 +11,7 @@ SELECT
     m.doc_id,
     k.family_no,
     m.docdb_family_id,
+    m.fallback,
     array_to_string(m.priority_set, ' ') AS signature,
     coalesce(CAST(m.earliest_priority_date AS VARCHAR), '9999-12-31') || m.earliest_priority_id AS earliest
 FROM core.family_members AS m

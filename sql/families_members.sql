@@ -10,9 +10,13 @@
 -- number, compared as zero-padded text), else 'P' and 16 hex digits of the md5 of the sorted
 -- priority set (a family without DOCDB ids has exactly one set).
 CREATE OR REPLACE TEMP TABLE family_doc_components AS
-SELECT p.*, coalesce(c.label, p.signature) AS component
-FROM family_priority_sets AS p
-LEFT JOIN family_set_components AS c ON c.node = p.signature;
+SELECT s.*, coalesce(f.label, s.set_component) AS component, f.label IS NOT NULL AS fallback
+FROM (
+    SELECT p.*, coalesce(c.label, p.signature) AS set_component
+    FROM family_priority_sets AS p
+    LEFT JOIN family_set_components AS c ON c.node = p.signature
+) AS s
+LEFT JOIN family_fallback_components AS f ON f.node = s.set_component;
 
 CREATE OR REPLACE TEMP TABLE family_component_ids AS
 SELECT
@@ -31,6 +35,7 @@ SELECT
     d.docdb_family_id,
     d.priority_set,
     d.earliest_priority_id,
-    d.earliest_priority_date
+    d.earliest_priority_date,
+    d.fallback
 FROM family_doc_components AS d
 JOIN family_component_ids AS f USING (component);

@@ -117,6 +117,7 @@ chosen AS (
     SELECT
         d.doc_id,
         d.docdb_family_id,
+        s.doc_id IS NULL AND n.doc_id IS NULL AS own_filing,
         s.priority_set,
         s.signature,
         coalesce(substr(n.earliest, 11), d.application_id, d.doc_id) AS own_first_filing,
@@ -132,6 +133,7 @@ chosen AS (
 SELECT
     doc_id,
     docdb_family_id,
+    own_filing,
     coalesce(priority_set, [own_first_filing]) AS priority_set,
     coalesce(signature, own_first_filing) AS signature,
     substr(earliest, 11) AS earliest_priority_id,

@@ -47,7 +47,7 @@ def size_problems(conn) -> dict[str, int]:
 
 
 def linkage_shares(conn) -> dict:
-    """Families by how they were linked (DOCDB ids, priorities, both), with shares."""
+    """Families by how they were linked (DOCDB ids, priorities, both, fallback), with shares."""
     counts = dict(conn.sql("SELECT coalesce(linked_by, 'null'), count(*) FROM core.families GROUP BY 1").fetchall())
     total = sum(counts.values())
     several_docdb = conn.sql("SELECT count(*) FROM core.families WHERE len(docdb_family_ids) > 1").fetchone()[0]
@@ -82,13 +82,13 @@ def family_size_between_1_and_5(warehouse: Warehouse) -> dg.AssetCheckResult:
 
 @dg.asset_check(
     asset=families,
-    description="Share of families linked by DOCDB family id, by priorities alone, or both (in metadata);"
-    " fails only if a family has no linkage recorded.",
+    description="Share of families linked by DOCDB family id, by priorities alone, both, or by the fallback"
+    " (in metadata); fails only if a family has no linkage recorded.",
 )
 def family_linkage_shares(warehouse: Warehouse) -> dg.AssetCheckResult:
     with warehouse.connect() as conn:
         stats = linkage_shares(conn)
-    valid = {"docdb", "priorities", "both"}
+    valid = {"docdb", "priorities", "both", "fallback"}
     return dg.AssetCheckResult(
         passed=set(stats["by_linkage"]) <= valid,
         metadata={

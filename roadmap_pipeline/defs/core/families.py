@@ -17,6 +17,8 @@ MEMBER_SQL = (
     "families_priority_sets",
     "families_set_edges",
     ("connected_components", {"edges": "family_set_edges", "components": "family_set_components"}),
+    "families_fallback_edges",
+    ("connected_components", {"edges": "family_fallback_edges", "components": "family_fallback_components"}),
     "families_members",
 )
 FAMILY_SQL = (
@@ -33,6 +35,7 @@ _MEMBER_COLUMNS = [
     ("priority_set", "list<string>", "the document's simple-family priority set (active priorities, sorted)"),
     ("earliest_priority_id", "string", "earliest priority of the set"),
     ("earliest_priority_date", "date", ""),
+    ("fallback", "boolean", "the family was formed by the fallback (no priority or DOCDB evidence in it): title, applicant and filing dates"),
 ]
 
 _FAMILY_COLUMNS = [
@@ -55,7 +58,8 @@ _FAMILY_COLUMNS = [
     ("earliest_priority_id", "string", ""),
     ("docdb_family_ids", "list<string>", "DOCDB family ids carried by members"),
     ("extended_family_id", "string", "INPADOC-style extended family: families linked by any shared application"),
-    ("linked_by", "string", "priorities (no DOCDB id), docdb (DOCDB ids join several priority sets) or both"),
+    ("linked_by", "string", "priorities (no DOCDB id), docdb (DOCDB ids join several priority sets), both, or fallback"
+     " (no priority or DOCDB evidence: publications joined by title, applicant and filing dates)"),
 ]
 
 
@@ -96,7 +100,7 @@ def build_families(conn) -> None:
     deps=[documents],
     pool="duckdb",
     kinds={"duckdb"},
-    code_version="1",
+    code_version="2",
 )
 def family_members(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """One row per publication of core.documents, naming the simple patent family it belongs to.
@@ -107,6 +111,12 @@ def family_members(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     sql/families_priority_sets.sql); a document with no claim is its own first filing. family_id is
     the DOCDB family id where any member carries one (several: the smallest as a number), else 'P'
     and 16 hex digits of the md5 of the sorted priority set, so the same input gives the same ids.
+
+    Analysts' exports carry neither priorities nor DOCDB ids, which leaves every publication of an
+    invention a family of its own. Only among such families, a fallback joins the publications of
+    one application or one PCT filing (same normalized title, a shared applicant, the same filing
+    date) and Paris-route filings (another office, within 12 months), where the evidence names one
+    application on each side (sql/families_fallback_edges.sql); their members are flagged.
 
     Recomputed in full on every refresh rather than updating only the affected families, decided by
     measurement: bench/families_bench.py builds this table and core.families from 1 million
@@ -120,6 +130,7 @@ def family_members(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
         rows, families, with_docdb = conn.sql(
             "SELECT count(*), count(DISTINCT family_id), count(docdb_family_id) FROM core.family_members"
         ).fetchone()
+        fallback = conn.sql("SELECT count(*) FROM core.family_members WHERE fallback").fetchone()[0]
         preview = conn.sql(
             "SELECT family_id, doc_id, docdb_family_id, array_to_string(priority_set, ' ') AS priority_set"
             " FROM core.family_members ORDER BY family_id, doc_id LIMIT 10"
@@ -131,6 +142,7 @@ def family_members(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
             "dagster/column_schema": table_schema(_MEMBER_COLUMNS),
             "families": families,
             "documents_with_docdb_family_id": with_docdb,
+            "documents_in_fallback_families": fallback,
             "seconds": round(time.perf_counter() - started, 2),
             "preview": dg.MetadataValue.md(markdown_table(preview.columns, preview.iter_rows())),
         }
@@ -143,7 +155,7 @@ def family_members(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     deps=[family_members],
     pool="duckdb",
     kinds={"duckdb"},
-    code_version="1",
+    code_version="2",
 )
 def families(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """One row per simple patent family, with the attributes the indicators count by.
