@@ -26,7 +26,8 @@ def graph_snapshot() -> dict:
             "checks": sorted(c.name for c in node.check_keys),
             "pool": sorted(node.pools) if node.pools else None,
         }
-    jobs = sorted(job.name for job in defs.jobs or [])
+    jobs = {job.name: sorted(k.to_user_string() for k in defs.resolve_job_def(job.name).asset_layer.selected_asset_keys)
+            for job in sorted(defs.jobs or [], key=lambda job: job.name)}
     return {"assets": assets, "jobs": jobs,
             "schedules": sorted(s.name for s in defs.schedules or []),
             "sensors": sorted(s.name for s in defs.sensors or [])}
@@ -43,3 +44,10 @@ def test_lineage_reaches_every_raw_source():
     snapshot = graph_snapshot()["assets"]
     assert snapshot["core/documents"]["deps"] == ["raw_cnipa", "raw_epo", "raw_exports", "raw_jpo", "raw_kipo", "raw_uspto"]
     assert snapshot["core/families"]["deps"] == ["core/family_members"]
+
+
+def test_every_asset_is_in_exactly_one_job():
+    """`roadmap materialize` runs the jobs in turn: together they materialize the whole graph, each asset once."""
+    snapshot = graph_snapshot()
+    selected = [key for keys in snapshot["jobs"].values() for key in keys]
+    assert sorted(selected) == sorted(snapshot["assets"])
