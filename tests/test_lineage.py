@@ -11,10 +11,8 @@ import pytest
 
 from roadmap_pipeline.definitions import defs
 from roadmap_pipeline.defs.indicators.assets import INDICATORS
-from roadmap_pipeline.defs.indicators.lineage import INDICATOR_COLUMNS, INDICATOR_SOURCES
+from roadmap_pipeline.defs.indicators.lineage import INDICATOR_COLUMNS, INDICATOR_SOURCES, LINEAGE
 from roadmap_pipeline.lib.indicators import SUBCLASS_SCHEMA
-
-LINEAGE = "dagster/column_lineage"
 
 # Warehouse tables that are not assets, each pattern with its reason.
 NOT_ASSETS = {

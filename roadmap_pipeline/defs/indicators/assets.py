@@ -8,6 +8,7 @@ from roadmap_pipeline.defs.indicators.lineage import (
     FACTS,
     FAMILIES,
     INDICATOR_LINEAGE,
+    LINEAGE,
     SUBCLASSES,
     SUBCLASS_PATENTS,
     YEARLY_LINEAGE,
@@ -37,7 +38,6 @@ _INDICATOR_COLUMNS = [
 ]
 INDICATORS = dg.AssetKey(["indicators", "subclass_indicators"])
 YEARLY = dg.AssetKey(["indicators", "yearly_counts"])
-_LINEAGE = "dagster/column_lineage"
 
 
 class IndicatorConfig(dg.Config):
@@ -67,7 +67,7 @@ class IndicatorConfig(dg.Config):
     pool="duckdb",
     kinds={"duckdb"},
     code_version="1",
-    metadata={_LINEAGE: FACT_LINEAGE},
+    metadata={LINEAGE: FACT_LINEAGE},
 )
 def subclass_facts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """One row per valid family of a subclass: priority year, first-filing country, forward citations and family size — what the indicators count.
@@ -88,7 +88,7 @@ def subclass_facts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     total = sum(n for _, n, _ in per_year)
     return dg.MaterializeResult(metadata={
         "dagster/row_count": total,
-        _LINEAGE: FACT_LINEAGE,
+        LINEAGE: FACT_LINEAGE,
         "KR first-filed families": sum(k for _, _, k in per_year),
         "families per priority year": dg.MetadataValue.md(markdown_table(["year", "families", "KR"], per_year)),
     })
@@ -102,13 +102,13 @@ def subclass_facts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
             "and the seed's marks (핵심분야 o, 한국강약점 强/弱, 중점분야 V), with every component.\n\n"
             "Not partitioned: importance is a z-score across all subclasses. Only subclasses of the current "
             "taxonomy file count.",
-            metadata={_LINEAGE: INDICATOR_LINEAGE, "dagster/column_schema": table_schema(_INDICATOR_COLUMNS)},
+            metadata={LINEAGE: INDICATOR_LINEAGE, "dagster/column_schema": table_schema(_INDICATOR_COLUMNS)},
         ),
         dg.AssetSpec(
             YEARLY, group_name="indicators", deps=[FACTS], kinds={"duckdb", "polars"},
             description="One row per (subclass, priority year of the window): valid families and KR first-filed "
             "families, and whether the year is base, recent or incomplete — the growth chart's lines.",
-            metadata={_LINEAGE: YEARLY_LINEAGE},
+            metadata={LINEAGE: YEARLY_LINEAGE},
         ),
     ],
     pool="duckdb",
@@ -148,12 +148,12 @@ def subclass_indicators(
     )
     window = tables.window
     yield dg.MaterializeResult(asset_key=YEARLY, metadata={
-        "dagster/row_count": tables.yearly_counts.height, _LINEAGE: YEARLY_LINEAGE,
+        "dagster/row_count": tables.yearly_counts.height, LINEAGE: YEARLY_LINEAGE,
     })
     yield dg.MaterializeResult(asset_key=INDICATORS, metadata={
         "dagster/row_count": tables.subclasses.height,
         "dagster/column_schema": table_schema(_INDICATOR_COLUMNS),
-        _LINEAGE: INDICATOR_LINEAGE,
+        LINEAGE: INDICATOR_LINEAGE,
         "roadmap table": dg.MetadataValue.md(table),
         "window": f"{window.first_year}-{window.last_year}, R = {window.recent_first_year}-{window.recent_last_year}" if window else "no data",
         "focus subclasses": ", ".join(rows.filter(pl.col("is_focus"))["name_ko"].to_list()) or "none",

@@ -9,6 +9,7 @@ year lies in the window, hence family_id and priority_year in each.
 
 import dagster as dg
 
+LINEAGE = "dagster/column_lineage"
 FAMILIES = dg.AssetKey(["core", "families"])
 SUBCLASSES = dg.AssetKey(["taxonomy", "subclasses"])
 SUBCLASS_PATENTS = dg.AssetKey(["taxonomy", "subclass_patents"])

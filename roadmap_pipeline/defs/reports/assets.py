@@ -7,15 +7,11 @@ import dagster as dg
 import polars as pl
 
 from roadmap_pipeline.defs.indicators.assets import INDICATORS, YEARLY
+from roadmap_pipeline.defs.indicators.lineage import LINEAGE, SUBCLASS_PATENTS, SUBCLASSES
 from roadmap_pipeline.defs.raw.assets import data_source
-from roadmap_pipeline.defs.reports.lineage import (
-    EXPORT_LINEAGE,
-    REPORT_LINEAGE,
-    SEARCH_TEXTS,
-    SUBCLASS_PATENTS,
-    SUBCLASSES,
-)
+from roadmap_pipeline.defs.reports.lineage import EXPORT_LINEAGE, REPORT_LINEAGE
 from roadmap_pipeline.defs.resources import LandingZone, TaxonomyFile, Warehouse
+from roadmap_pipeline.defs.taxonomy.assets import search_texts
 from roadmap_pipeline.defs.topics.assets import CLUSTERS, EMERGING, THEMES, TRENDS
 from roadmap_pipeline.lib.indicators import Window
 from roadmap_pipeline.lib.language_counts import valid_families_per_language
@@ -37,15 +33,14 @@ from roadmap_pipeline.lib.topics import SUBCLASS_WIDE
 REPORT_NAME = "roadmap_report"
 REPORT = dg.AssetKey(["reports", REPORT_NAME])
 # Every table the report reads; the taxonomy's names come from the file taxonomy.subclasses is loaded from.
-_READS = [INDICATORS, YEARLY, CLUSTERS, TRENDS, THEMES, EMERGING, SUBCLASS_PATENTS, SEARCH_TEXTS, SUBCLASSES]
-_LINEAGE = "dagster/column_lineage"
+_READS = [INDICATORS, YEARLY, CLUSTERS, TRENDS, THEMES, EMERGING, SUBCLASS_PATENTS, search_texts.key, SUBCLASSES]
 
 
 def _export(stem: str, deps: list[dg.AssetKey], description: str) -> dg.AssetSpec:
     return dg.AssetSpec(
         ["reports", stem], group_name="reports", deps=deps, kinds={"csv", "parquet"},
         description=f"{description}\n\nROADMAP_ARTIFACTS/reports/{stem}.csv (UTF-8 with BOM, for Excel) and .parquet.",
-        metadata={_LINEAGE: EXPORT_LINEAGE[stem]},
+        metadata={LINEAGE: EXPORT_LINEAGE[stem]},
     )
 
 
@@ -58,7 +53,7 @@ def _export(stem: str, deps: list[dg.AssetKey], description: str) -> dg.AssetSpe
             "R&D task themes.\n\nOne self-contained HTML page (opens offline) and an Excel workbook under "
             "ROADMAP_ARTIFACTS/reports/. The header names the data source, taxonomy and version, window, model "
             "and this run, so a printed copy can be traced back to its lineage.",
-            metadata={_LINEAGE: REPORT_LINEAGE},
+            metadata={LINEAGE: REPORT_LINEAGE},
         ),
         _export(INDICATORS_EXPORT, [INDICATORS, SUBCLASSES], "One row per subclass, in report order: the taxonomy's names and every indicator column."),
         _export(YEARLY_EXPORT, [YEARLY], "One row per (subclass, priority year of the window): the families behind the growth chart."),
@@ -115,13 +110,13 @@ def roadmap_report(
         "roadmap table": dg.MetadataValue.md(markdown_table(inputs)),
         "data source": header.data_source,
         "focus subclasses": ", ".join(focus) or "none",
-        _LINEAGE: REPORT_LINEAGE,
+        LINEAGE: REPORT_LINEAGE,
     })
     for stem, frame in export_frames(inputs).items():
         yield dg.MaterializeResult(asset_key=["reports", stem], metadata={
             **{name: dg.MetadataValue.path(str(path)) for name, path in exports[stem].items()},
             "dagster/row_count": frame.height,
-            _LINEAGE: EXPORT_LINEAGE[stem],
+            LINEAGE: EXPORT_LINEAGE[stem],
         })
 
 

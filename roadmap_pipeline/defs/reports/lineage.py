@@ -1,20 +1,10 @@
 """Column lineage of the report's tables: the indicator and taxonomy columns each printed column shows."""
 
-import dagster as dg
-
 from roadmap_pipeline.defs.indicators.assets import INDICATORS, YEARLY
-from roadmap_pipeline.defs.indicators.lineage import (
-    INDICATOR_COLUMNS,
-    SUBCLASS_PATENTS,
-    SUBCLASSES,
-    YEARLY_SOURCES,
-    column_lineage,
-)
+from roadmap_pipeline.defs.indicators.lineage import INDICATOR_COLUMNS, SUBCLASSES, YEARLY_SOURCES, column_lineage
 from roadmap_pipeline.lib.report import INDICATORS_EXPORT, YEARLY_EXPORT
 from roadmap_pipeline.lib.report.inputs import NAME_SCHEMA
 from roadmap_pipeline.lib.report.tables import ROADMAP_COLUMNS
-
-SEARCH_TEXTS = dg.AssetKey(["taxonomy", "search_texts"])
 
 # The printed roadmap table (ROADMAP_COLUMNS): names from the taxonomy, figures and marks from the indicators.
 _PRINTED = {"category": [(SUBCLASSES, "category_name_ko"), (SUBCLASSES, "category_name_en")],
