@@ -60,7 +60,7 @@ class IndicatorConfig(dg.Config):
 
 
 @dg.asset(
-    key_prefix="indicators",
+    key=FACTS,
     group_name="indicators",
     partitions_def=subclass_partitions,
     deps=[SUBCLASS_PATENTS, SUBCLASSES, FAMILIES],

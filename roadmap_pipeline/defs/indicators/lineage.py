@@ -9,10 +9,11 @@ year lies in the window, hence family_id and priority_year in each.
 
 import dagster as dg
 
+from roadmap_pipeline.defs.core.families import families
+from roadmap_pipeline.defs.taxonomy.assets import subclass_patents, subclasses
+
 LINEAGE = "dagster/column_lineage"
-FAMILIES = dg.AssetKey(["core", "families"])
-SUBCLASSES = dg.AssetKey(["taxonomy", "subclasses"])
-SUBCLASS_PATENTS = dg.AssetKey(["taxonomy", "subclass_patents"])
+FAMILIES, SUBCLASSES, SUBCLASS_PATENTS = families.key, subclasses.key, subclass_patents.key
 FACTS = dg.AssetKey(["indicators", "subclass_facts"])
 
 # indicators.subclass_facts: copies of the subclass's and its valid families' columns.

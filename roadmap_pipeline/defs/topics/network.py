@@ -10,6 +10,7 @@ import dagster as dg
 import numpy as np
 import polars as pl
 
+from roadmap_pipeline.defs.core.families import families
 from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.resources import Embeddings, LandingZone, Warehouse
 from roadmap_pipeline.defs.taxonomy.assets import search_texts
@@ -24,11 +25,9 @@ from roadmap_pipeline.lib.clustering import (
 )
 from roadmap_pipeline.lib.embeddings import embed_with_cache, text_hash
 from roadmap_pipeline.lib.topics import fingerprint
-from roadmap_pipeline.lib.warehouse import run_sql
 
 NETWORK_NEIGHBOURS = 10
 NETWORK_MIN_SIMILARITY = 0.5
-FAMILIES = dg.AssetKey(["core", "families"])
 _NETWORK_VERSION = "1"  # part of the network fingerprint: change it when the graph or its files change
 
 
@@ -36,7 +35,7 @@ _NETWORK_VERSION = "1"  # part of the network fingerprint: change it when the gr
     key_prefix="topics",
     group_name="topics",
     partitions_def=subclass_partitions,
-    deps=[MEMBERS, FAMILIES, search_texts],
+    deps=[MEMBERS, families, search_texts],
     pool="duckdb",
     kinds={"networkx", "duckdb"},
     code_version="2",
@@ -61,7 +60,6 @@ def patent_network(
     graphml, vos_map, vos_network = folder / "network.graphml", folder / "vosviewer_map.txt", folder / "vosviewer_network.txt"
     lists_path = folder / "neighbour_lists.parquet"
     with warehouse.connect() as conn:
-        run_sql(conn, "topics_schema")
         nodes = conn.execute(
             """SELECT m.family_id AS id, f.title AS label, m.cluster_id AS cluster, t.py AS year, t.embed_text AS text
                FROM topics.cluster_members AS m
