@@ -14,7 +14,13 @@ def test_parse_prints_documents_and_rejects(fixtures, capsys):
     assert len(docs) == 25
     assert {"doc_id", "office", "priorities", "classifications", "parties", "citations"} <= set(docs[0])
     assert docs[0]["doc_id"] == "US-D680087-S1" and docs[0]["publication_date"] == "2013-04-16"
-    assert len(rejects) == 2 and all(r["severity"] == "skipped" for r in rejects)
+    # Two sequence listings, and a warning for the division parent written without a filing date
+    # (US 12668801: DOCDB's form depends on the filing year); the document itself is printed.
+    assert [(r["locator"], r["severity"]) for r in rejects] == [
+        ("doc 12 (line 7409)", "warning"), ("doc 13 (line 8086)", "skipped"), ("doc 15 (line 13234)", "skipped"),
+    ]
+    assert "filing date" in rejects[0]["reason"] and rejects[0]["excerpt"] == "US 12668801"
+    assert "US-8420021-B2" in {d["doc_id"] for d in docs}
 
 
 def test_unknown_format_exits_2(tmp_path, capsys):

@@ -294,6 +294,30 @@ def test_docdb_ap_us_priority_forms_agree():
     assert application_id("US", "09/083,597", None, when, "original") == docdb
 
 
+def _ap_with_us_priority_as_written(date_element: bytes) -> list[Document | Reject]:
+    """The AP record with its claims cut to the US priority in the office's notation (09/083,597)."""
+    data = DOCDB_AP.read_bytes()
+    start, end = data.index(b"<priority-claims>"), data.index(b"</priority-claims>") + len(b"</priority-claims>")
+    claims = (b'<priority-claims><priority-claim sequence="1" data-format="original"><document-id>'
+              b"<country>US</country><doc-number>09/083,597</doc-number>" + date_element +
+              b"</document-id></priority-claim></priority-claims>")
+    assert b"<doc-number>09/083,597</doc-number></document-id>" in data[start:end]  # as the record writes it
+    return list(read_stream(io.BytesIO(data[:start] + claims + data[end:]), DOCDB_AP.name))
+
+
+def test_docdb_us_priority_as_written_needs_its_date():
+    # With the claim's date, the office's notation gives DOCDB's serial + YY, the id of the docdb form.
+    [doc] = _ap_with_us_priority_as_written(b"<date>19980522</date>")
+    assert [(p.priority_id, p.priority_date) for p in doc.priorities] == [("US-8359798", date(1998, 5, 22))]
+    # Without it, the document is kept without the priority, and a warning names the missing fact.
+    doc, warning = _ap_with_us_priority_as_written(b"")
+    assert isinstance(doc, Document) and doc.doc_id == "AP-1206-A" and doc.priorities == []
+    assert doc.application_id == "AP-2000001988"
+    assert isinstance(warning, Reject) and warning.severity == "warning"
+    assert warning.locator.startswith("doc 1 (doc-id 381754736") and warning.excerpt == "US 09/083,597"
+    assert "priority number" in warning.reason and "filing date" in warning.reason
+
+
 # --- OPS multiple biblio with a "not found" entry -------------------------------------------------
 
 

@@ -415,6 +415,31 @@ def test_priorities_and_the_pct_application(fixtures):
     ]
 
 
+def _with_us_priority(fixtures, written_date: str) -> tuple[list[Document], list[Reject]]:
+    # Edit: a US priority filed before 2008, in the notation of the service's priority fields.
+    data = _read(fixtures, BIBLIO).replace(
+        b"<priorityInfoArray/>",
+        "<priorityInfoArray><priorityInfo><priorityApplicationCountry>미국</priorityApplicationCountry>"
+        "<priorityApplicationNumber>11/964,952</priorityApplicationNumber>"
+        f"<priorityApplicationDate>{written_date}</priorityApplicationDate></priorityInfo></priorityInfoArray>".encode(),
+    )
+    return _split(_parse(data))
+
+
+def test_us_priority_needs_its_date_for_the_docdb_form(fixtures):
+    # DOCDB writes a US application filed before 2008 as serial + two-digit filing year.
+    documents, rejects = _with_us_priority(fixtures, "2007.12.27")
+    assert rejects == []
+    assert documents[0].priorities == [Priority("US-96495207", date(2007, 12, 27))]
+    # Without the date: both publications kept, without the priority, and one warning naming the fact.
+    documents, rejects = _with_us_priority(fixtures, " ")
+    assert [d.doc_id for d in documents] == ["KR-20220079145-A", "KR-103028032-B1"]
+    assert all(d.priorities == [] for d in documents)
+    [warning] = rejects
+    assert (warning.locator, warning.severity, warning.excerpt) == ("item 1 priority 1", "warning", "US 11/964,952")
+    assert "filing date" in warning.reason
+
+
 def test_utility_model_numbers_give_kinds_u_and_y1(fixtures):
     data = _read(fixtures, SEARCH)
     for old, new in ((b">1020200110839<", b">2020200110839<"), (b">1020220029022<", b">2020220029022<"),

@@ -20,6 +20,7 @@ from lxml import etree
 from roadmap_pipeline.lib import numbers
 from roadmap_pipeline.lib.formats.classification import class_symbol, leading_symbol, symbol_of_parts
 from roadmap_pipeline.lib.formats.dates import compact_date
+from roadmap_pipeline.lib.formats.number_issues import number_issue
 from roadmap_pipeline.lib.records import Citation, Classification, Document, Party, Priority
 
 EXCH_NS = "http://www.epo.org/exchange"
@@ -58,6 +59,11 @@ class RecordError(Exception):
     """A record that parsed as XML but cannot become a Document (the message says why)."""
 
 
+# (reason, severity, the number as written) of an application or priority number a Document is
+# kept without; the callers turn them into Rejects located at the record.
+Issue = tuple[str, str, str]
+
+
 # --------------------------------------------------------------------------- record -> Document
 #
 # Bulk files make this the hot path: children are walked with plain loops and tag comparisons
@@ -82,7 +88,11 @@ def _parts(element: etree._Element) -> dict[str, list[etree._Element]]:
 
 
 def build_document(
-    element: etree._Element, source_format: str, locator: str, member: etree._Element | None = None
+    element: etree._Element,
+    source_format: str,
+    locator: str,
+    issues: list[Issue],
+    member: etree._Element | None = None,
 ) -> Document:
     """Build the Document of an exchange-document (or of a bare OPS family member).
 
@@ -90,6 +100,7 @@ def build_document(
         element: the exchange-document, or the family-member when it has no biblio.
         source_format: ``docdb``, ``ops-biblio`` or ``ops-family``.
         locator: where the record is in its file.
+        issues: receives the application and priority numbers the Document is kept without.
         member: the OPS family-member around `element`; its DOCDB-form application and priority
             claims (with active indicators and linkage types) replace the biblio's.
 
@@ -107,7 +118,10 @@ def build_document(
     doc_id, publication_date = _publication(parts, element)
     office, _, rest = doc_id.partition("-")
     number, _, kind = rest.rpartition("-")
-    application_id, filing_date, _ = _resolve_references(parts.get("application-reference", []), _application_id)
+    application_references = parts.get("application-reference", [])
+    application_id, filing_date, _ = _resolve_references(application_references, _application_id)
+    if application_id is None and application_references:
+        _note_unusable(application_references, filing_date, "application number", issues)
     status = element.get("status")
     document = Document(
         doc_id=doc_id,
@@ -121,7 +135,7 @@ def build_document(
         status=status if status in _FRONT_FILE_STATUS else None,
         source_format=source_format,
         locator=locator,
-        priorities=_priorities(parts.get("priority-claim", ())),
+        priorities=_priorities(parts.get("priority-claim", ()), issues),
         classifications=_classifications(parts),
         parties=_parties(parts.get("parties", ())),
         citations=_citations(parts.get("references-cited", ())),
@@ -302,23 +316,30 @@ def _as_written(fields: dict[str, str], application: bool = False) -> str:
     return "-".join(part for part in (fields.get("country"), fields.get("doc-number"), kind) if part)
 
 
-def _priorities(claims: Iterable[etree._Element]) -> list[Priority]:
+def _priorities(claims: Iterable[etree._Element], issues: list[Issue]) -> list[Priority]:
     """Priority claims, one per sequence number (DOCDB repeats a claim per data format), deduplicated."""
     groups: dict[str, list[etree._Element]] = {}
     for index, claim in enumerate(claims):
         groups.setdefault(claim.get("sequence") or f"#{index}", []).append(claim)
     priorities, seen = [], set()
     for group in groups.values():
-        priority = _priority(group)
+        priority = _priority(group, issues)
         if priority is not None and priority.priority_id not in seen:
             seen.add(priority.priority_id)
             priorities.append(priority)
     return priorities
 
 
-def _priority(group: list[etree._Element]) -> Priority | None:
-    """One priority from the claims that share a sequence number; its number as written if need be."""
+def _priority(group: list[etree._Element], issues: list[Issue]) -> Priority | None:
+    """One priority from the claims that share a sequence number.
+
+    A number no form of which normalizes is kept as written, except a sound one whose DOCDB form
+    needs a fact the claim lacks (a US application's filing date): that one is left out with a
+    warning, as its number as written would be an id DOCDB never gives it.
+    """
     priority_id, claimed, best = _resolve_references(group, _application_id)
+    if priority_id is None and _note_unusable(group, claimed, "priority number", issues, only_facts=True):
+        return None
     priority_id = priority_id or _as_written(best, application=True)
     if not priority_id:
         return None
@@ -331,6 +352,45 @@ def _priority(group: list[etree._Element]) -> Priority | None:
             elif tag == "priority-linkage-type":
                 linkage = (child.text or "").strip() or linkage
     return _priority_record(priority_id, claimed, active, linkage)
+
+
+def _note_unusable(
+    references: list[etree._Element],
+    when: date | None,
+    what: str,
+    issues: list[Issue],
+    only_facts: bool = False,
+) -> bool:
+    """Record the issue of a reference no form of which normalizes; whether one was recorded.
+
+    The forms are normalized again, uncached, for the exception: a `numbers.NumberNeedsFact` of any
+    form (the number is sound, a fact is missing) makes a warning, else the first form's error
+    makes an error, unless `only_facts`.
+    """
+    problem = written = None
+    for fmt, document_id in _forms(references):
+        fields = _fields(fmt, document_id)
+        if "doc-number" not in fields:
+            continue
+        try:
+            numbers.application_id(fields.get("country", ""), fields["doc-number"], fields.get("kind"), when,
+                                   fields["@fmt"])
+        except numbers.NumberNeedsFact as exc:
+            problem, written = exc, fields
+            break
+        except numbers.NumberError as exc:
+            if problem is None and not only_facts:
+                problem, written = exc, fields
+        except ValueError:  # a data format `numbers` does not know (docdba …): not a number's fault
+            continue
+    if problem is None:
+        return False
+    reason, severity = number_issue(what, problem)
+    issues.append((reason, severity, " ".join(written[key] for key in _WRITTEN if key in written)))
+    return True
+
+
+_WRITTEN = ("country", "doc-number", "kind", "date")
 
 
 @lru_cache(maxsize=1 << 16)

@@ -7,7 +7,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from roadmap_pipeline.lib.formats.exchange.fields import LOCAL, RecordError, build_document, cached_publication_id
+from roadmap_pipeline.lib.formats.exchange.fields import LOCAL, Issue, RecordError, build_document, cached_publication_id
 from roadmap_pipeline.lib.formats.exchange.split import excerpt, xml_reason
 from roadmap_pipeline.lib.formats.xmlparse import EndTracker, iterparse
 from roadmap_pipeline.lib.records import Document, Reject
@@ -40,7 +40,7 @@ def parse_ops(stream: BinaryIO, source_file: str) -> Iterator[Document | Reject]
             ):
                 continue  # read with its family member
             count += 1
-            yield _ops_record(element, source_file, count)
+            yield from _ops_record(element, source_file, count)
             _release(element)
     except etree.XMLSyntaxError as exc:
         reason = tracker.truncation(exc, f"the {count} documents before it") or (
@@ -51,24 +51,32 @@ def parse_ops(stream: BinaryIO, source_file: str) -> Iterator[Document | Reject]
         yield Reject(source_file, "file", "OPS response holds no exchange-document or family-member", "")
 
 
-def _ops_record(element: etree._Element, source_file: str, count: int) -> Document | Reject:
-    """The Document of an OPS exchange-document or family-member, or its Reject.
+def _ops_record(element: etree._Element, source_file: str, count: int) -> Iterator[Document | Reject]:
+    """The Document of an OPS exchange-document or family-member and a Reject per number it is
+    kept without, or its Reject.
 
     An exchange-document with a non-data status (``not found``) is a skipped Reject; inside a
     family member, the member is read without it, from its own references.
     """
     locator = f"doc {count}"
+    issues: list[Issue] = []
     try:
         if LOCAL[element.tag] == "exchange-document":
             if _ops_no_data(element):
-                return _ops_no_data_reject(element, source_file, locator)
-            return build_document(element, "ops-biblio", locator)
-        biblio = next(element.iterchildren("{*}exchange-document"), None)
-        if biblio is None or _ops_no_data(biblio):
-            return build_document(element, "ops-family", locator)
-        return build_document(biblio, "ops-biblio", locator, member=element)
+                yield _ops_no_data_reject(element, source_file, locator)
+                return
+            yield build_document(element, "ops-biblio", locator, issues)
+        else:
+            biblio = next(element.iterchildren("{*}exchange-document"), None)
+            if biblio is None or _ops_no_data(biblio):
+                yield build_document(element, "ops-family", locator, issues)
+            else:
+                yield build_document(biblio, "ops-biblio", locator, issues, member=element)
     except RecordError as exc:
-        return Reject(source_file, locator, str(exc), excerpt(etree.tostring(element)))
+        yield Reject(source_file, locator, str(exc), excerpt(etree.tostring(element)))
+        return
+    for reason, severity, written in issues:
+        yield Reject(source_file, locator, reason, written, severity)
 
 
 def _ops_no_data(element: etree._Element) -> bool:

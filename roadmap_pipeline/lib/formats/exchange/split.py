@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from roadmap_pipeline.lib.formats.exchange.fields import EXCH_NS, LOCAL, RecordError, build_document
+from roadmap_pipeline.lib.formats.exchange.fields import EXCH_NS, LOCAL, Issue, RecordError, build_document
 from roadmap_pipeline.lib.formats.xmlparse import xml_parser
 from roadmap_pipeline.lib.records import Document, Reject
 
@@ -289,30 +289,37 @@ class _Batch:
         elements = parser.elements([data for data, _, _ in records]) if len(records) > 1 else None
         if elements is None:
             for data, count, offset in records:
-                yield _docdb_record(parser, data, source_file, count, offset)
+                yield from _docdb_record(parser, data, source_file, count, offset)
         else:
             for element, (data, count, offset) in zip(elements, records):
-                yield _docdb_document(element, data, source_file, count, offset)
+                yield from _docdb_document(element, data, source_file, count, offset)
 
 
-def _docdb_record(parser: _RecordParser, data: bytes, source_file: str, count: int, offset: int) -> Document | Reject:
-    """The Document of one record's bytes, or its Reject."""
+def _docdb_record(
+    parser: _RecordParser, data: bytes, source_file: str, count: int, offset: int
+) -> Iterator[Document | Reject]:
+    """The Document of one record's bytes (and its issues), or its Reject."""
     try:
         element = parser.element(data)
     except etree.XMLSyntaxError as exc:
-        return Reject(source_file, _reject_locator(f"doc {count}", data, offset), xml_reason(exc), excerpt(data))
-    return _docdb_document(element, data, source_file, count, offset)
+        yield Reject(source_file, _reject_locator(f"doc {count}", data, offset), xml_reason(exc), excerpt(data))
+        return
+    yield from _docdb_document(element, data, source_file, count, offset)
 
 
 def _docdb_document(
     element: etree._Element, data: bytes, source_file: str, count: int, offset: int
-) -> Document | Reject:
-    """The Document of one parsed record, or its Reject."""
+) -> Iterator[Document | Reject]:
+    """The Document of one parsed record and a Reject per number it is kept without, or its Reject."""
     locator = f"doc {count}"
+    issues: list[Issue] = []
     try:
-        return build_document(element, "docdb", locator)
+        yield build_document(element, "docdb", locator, issues)
     except RecordError as exc:
-        return Reject(source_file, _reject_locator(locator, data, offset), str(exc), excerpt(data))
+        yield Reject(source_file, _reject_locator(locator, data, offset), str(exc), excerpt(data))
+        return
+    for reason, severity, written in issues:
+        yield Reject(source_file, _reject_locator(locator, data, offset), reason, written, severity)
 
 
 _BROKEN = {

@@ -211,7 +211,7 @@ def _lens_application(row: Row, filed: date | None) -> str | None:
         country, number, kind, _ = split_spaced_number(written)
         return export_application_id(country, number, kind, filed, fmt="docdb")
     except (FieldError, NumberError) as exc:
-        row.issue("application_number", f"application number not normalized: {exc}", written)
+        row.number_issue("application_number", "application number", exc, written)
         return None
 
 
@@ -223,7 +223,7 @@ def _lens_priorities(row: Row) -> list[Priority]:
             claimed_date = export_date(claimed)
             priority_id = export_application_id(country, number, kind, claimed_date, fmt="docdb")
         except (FieldError, NumberError) as exc:
-            row.issue("priority_numbers", f"priority number not normalized: {exc}", written)
+            row.number_issue("priority_numbers", "priority number", exc, written)
             continue
         if priority_id not in {p.priority_id for p in priorities}:
             priorities.append(Priority(priority_id, claimed_date))
@@ -483,7 +483,7 @@ def _kipris_application(row: Row, filed: date | None) -> str | None:
     try:
         return export_application_id("KR", written, None, filed, fmt="kipris")
     except NumberError as exc:
-        row.issue("application_number", f"application number not normalized: {exc}", written)
+        row.number_issue("application_number", "application number", exc, written)
         return None
 
 

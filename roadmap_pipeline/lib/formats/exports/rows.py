@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from roadmap_pipeline.lib.formats.exports.fields import excel_mangled, mangled_reason
 from roadmap_pipeline.lib.formats.exports.table import EXCERPT_CHARS, TableRow
+from roadmap_pipeline.lib.formats.number_issues import number_issue
 from roadmap_pipeline.lib.numbers import split_doc_id
 from roadmap_pipeline.lib.records import Document, Reject
 
@@ -53,7 +54,7 @@ class Row:
         index = self.columns.get(name)
         return self.header[index].strip() if index is not None else name
 
-    def issue(self, name: str, reason: str, value: str) -> None:
+    def issue(self, name: str, reason: str, value: str, severity: str = "error") -> None:
         """Records a cell that cannot be read; the row still gives its Document without it."""
         self.issues.append(
             Reject(
@@ -61,8 +62,15 @@ class Row:
                 f"{self.locator} {self.column(name)}",
                 reason,
                 value[:EXCERPT_CHARS],
+                severity,
             )
         )
+
+    def number_issue(self, name: str, what: str, exc: Exception, value: str) -> None:
+        """Records a number cell the row is kept without: a warning where only a fact is missing
+        (see `number_issues`), else an error."""
+        reason, severity = number_issue(what, exc)
+        self.issue(name, reason, value, severity)
 
     def reject(self, reason: str) -> Reject:
         """The Reject of the whole row."""

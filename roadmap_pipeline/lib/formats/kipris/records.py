@@ -16,6 +16,7 @@ from lxml import etree
 from roadmap_pipeline.lib.countries import country_code, office_code
 from roadmap_pipeline.lib.formats.classification import class_symbol
 from roadmap_pipeline.lib.formats.dates import written_date
+from roadmap_pipeline.lib.formats.number_issues import number_issue
 from roadmap_pipeline.lib.numbers import NumberError, application_id, publication_id, split_doc_id
 from roadmap_pipeline.lib.records import Citation, Classification, Document, Party, Priority, Reject
 
@@ -54,11 +55,16 @@ class Context:
         """A reject of the whole record (``skipped`` for readable records that are not documents)."""
         return Reject(self.source_file, self.locator, reason, _record_excerpt(self.elem), severity)
 
-    def field_issue(self, where: str, reason: str, value: str) -> None:
+    def field_issue(self, where: str, reason: str, value: str, severity: str = "error") -> None:
         """Records a field that could not be read; the record itself is still used."""
         self.issues.append(
-            Reject(self.source_file, f"{self.locator} {where}", reason, value[:EXCERPT_CHARS])
+            Reject(self.source_file, f"{self.locator} {where}", reason, value[:EXCERPT_CHARS], severity)
         )
+
+    def number_issue(self, where: str, what: str, exc: Exception, value: str) -> None:
+        """Records a number the record is kept without (a warning where only a fact is missing)."""
+        reason, severity = number_issue(what, exc)
+        self.field_issue(where, reason, value, severity)
 
 
 def read_record(elem: etree._Element, ctx: Context) -> Iterator[Document | Reject]:
@@ -258,8 +264,7 @@ def _kr_application_id(record: _KrRecord, kind: str | None, ctx: Context) -> str
     try:
         return application_id("KR", record.application_number, kind, record.filing_date, fmt="kipris")
     except NumberError as exc:
-        ctx.field_issue("applicationNumber", f"application number not normalized: {exc}",
-                        record.application_number)
+        ctx.number_issue("applicationNumber", "application number", exc, record.application_number)
         return None
 
 
@@ -351,7 +356,7 @@ def _priorities(item: etree._Element, ctx: Context) -> list[Priority]:
         try:
             priority_id = application_id(country, number, None, claimed, fmt="kipris")
         except NumberError as exc:
-            ctx.field_issue(where, f"priority number not normalized: {exc}", f"{country} {number}")
+            ctx.number_issue(where, "priority number", exc, f"{country} {number}")
             continue
         priorities.append(Priority(priority_id, claimed))
     return priorities
@@ -369,7 +374,7 @@ def _international(item: etree._Element, ctx: Context) -> list[Priority]:
         try:
             pct_id = application_id("WO", number, "W", filed, fmt="kipris")
         except NumberError as exc:
-            ctx.field_issue(where, f"international application number not normalized: {exc}", number)
+            ctx.number_issue(where, "international application number", exc, number)
             continue
         links.append(Priority(pct_id, filed, active=False, linkage_type="W"))
     return links
@@ -463,8 +468,7 @@ def _family_application_id(item: etree._Element, filed: date | None, ctx: Contex
     try:
         return application_id(country, number, kind, filed, fmt="docdb")
     except NumberError as exc:
-        ctx.field_issue("application", f"application number not normalized: {exc}",
-                        f"{country} {number} {kind or ''}")
+        ctx.number_issue("application", "application number", exc, f"{country} {number} {kind or ''}")
         return None
 
 

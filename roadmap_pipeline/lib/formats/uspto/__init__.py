@@ -26,7 +26,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from roadmap_pipeline.lib.formats.uspto.fields import BadDocument, build_document
+from roadmap_pipeline.lib.formats.uspto.fields import BadDocument, Issue, build_document
 from roadmap_pipeline.lib.formats.uspto.split import (
     CHUNK_BYTES,
     MAX_DOC_BYTES,
@@ -64,11 +64,13 @@ def parse(
 
     Yields:
         One `Document` per patent document, in file order; a `Reject` for each document that
-        cannot be read (severity ``error``) or is not a patent document (severity ``skipped``).
+        cannot be read (severity ``error``) or is not a patent document (severity ``skipped``);
+        after a Document, a `Reject` for each application or priority number it is kept without
+        (see `number_issues`: ``warning`` where only the filing date is missing, else ``error``).
     """
     parser = xml_parser(dtd_validation=False, remove_comments=True)
     for raw in split_documents(stream, chunk_bytes=chunk_bytes, max_doc_bytes=max_doc_bytes):
-        yield _read_document(raw, source_file, parser)
+        yield from _read_document(raw, source_file, parser)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -76,33 +78,45 @@ def parse(
 # --------------------------------------------------------------------------------------------------
 
 
-def _read_document(raw: RawDocument, source_file: str, parser: etree.XMLParser) -> Document | Reject:
-    """Turn one raw document into a `Document`, or a `Reject` saying why not."""
+def _read_document(
+    raw: RawDocument, source_file: str, parser: etree.XMLParser
+) -> Iterator[Document | Reject]:
+    """Turn one raw document into a `Document` and the rejects of the numbers it is kept without,
+    or into a `Reject` saying why not."""
 
-    def reject(reason: str, severity: str = "error") -> Reject:
+    def reject(reason: str, severity: str = "error", excerpt: str | None = None) -> Reject:
         return Reject(
             source_file=source_file,
             locator=raw.locator,
             reason=reason,
-            excerpt=raw.excerpt(),
+            excerpt=raw.excerpt() if excerpt is None else excerpt,
             severity=severity,
         )
 
     if raw.data is None:
-        return reject(raw.skip_reason or "document not kept", raw.skip_severity)
+        yield reject(raw.skip_reason or "document not kept", raw.skip_severity)
+        return
     try:
         root = _parse_xml(_front_part(raw.data, raw.root), parser)
     except etree.XMLSyntaxError as exc:
-        return reject(_syntax_reason(exc, raw.line))
+        yield reject(_syntax_reason(exc, raw.line))
+        return
     tag = root.tag if isinstance(root.tag, str) else ""
     if tag not in PATENT_ROOTS:
-        return reject(*root_reason(tag))
+        yield reject(*root_reason(tag))
+        return
+    issues: list[Issue] = []
     try:
-        return build_document(root, raw)
+        document = build_document(root, raw, issues)
     except BadDocument as exc:
-        return reject(str(exc))
+        yield reject(str(exc))
+        return
     except Exception as exc:  # noqa: BLE001 - one odd document must not end the file
-        return reject(f"unexpected {type(exc).__name__} while reading the document: {exc}")
+        yield reject(f"unexpected {type(exc).__name__} while reading the document: {exc}")
+        return
+    yield document
+    for reason, severity, written in issues:
+        yield reject(reason, severity, written)
 
 
 _BODY_TAGS = (b"<drawings", b"<description")

@@ -13,6 +13,7 @@ from lxml import etree
 
 from roadmap_pipeline.lib.formats.classification import leading_symbol, symbol_of_parts
 from roadmap_pipeline.lib.formats.dates import compact_date
+from roadmap_pipeline.lib.formats.number_issues import number_issue
 from roadmap_pipeline.lib.formats.uspto.split import PATENT_ROOTS, RawDocument
 from roadmap_pipeline.lib.numbers import NumberError, application_id, publication_id, split_doc_id
 from roadmap_pipeline.lib.records import Citation, Classification, Document, Party, Priority
@@ -24,19 +25,29 @@ class BadDocument(Exception):
     """A well-formed document that lacks what a `Document` needs."""
 
 
+# (reason, severity, the number as written) of a field the document is kept without.
+Issue = tuple[str, str, str]
+
+
 # --------------------------------------------------------------------------------------------------
 # Fields
 # --------------------------------------------------------------------------------------------------
 
 
-def build_document(root: etree._Element, raw: RawDocument) -> Document:
-    """Build the `Document` of a parsed ``us-patent-grant`` / ``us-patent-application``."""
+def build_document(root: etree._Element, raw: RawDocument, issues: list[Issue]) -> Document:
+    """Build the `Document` of a parsed ``us-patent-grant`` / ``us-patent-application``.
+
+    Args:
+        root: the document's root element.
+        raw: the document's bytes and place in the file.
+        issues: receives the application and priority numbers the document is kept without.
+    """
     kind_of_doc = PATENT_ROOTS[root.tag]
     biblio = root.find(f"us-bibliographic-data-{kind_of_doc}")
     if biblio is None:
         raise BadDocument(f"missing us-bibliographic-data-{kind_of_doc}")
     doc_id, office, number, kind, published = _publication(biblio)
-    application = _application(biblio)
+    application = _application(biblio, issues)
     title = _clean(_text(biblio.find("invention-title")))
     abstract = _abstract(root.find("abstract"))
     return Document(
@@ -55,7 +66,7 @@ def build_document(root: etree._Element, raw: RawDocument) -> Document:
         abstract_en=abstract,
         source_format=f"uspto-{kind_of_doc}{_version_suffix(root)}",
         locator=raw.locator,
-        priorities=_priorities(biblio, application),
+        priorities=_priorities(biblio, application, issues),
         classifications=_classifications(biblio),
         parties=_parties(biblio),
         citations=_citations(biblio),
@@ -92,8 +103,8 @@ class _Application:
     number: str = ""
 
 
-def _application(biblio: etree._Element) -> _Application:
-    """The application reference; the id stays None where `numbers` cannot build it."""
+def _application(biblio: etree._Element, issues: list[Issue]) -> _Application:
+    """The application reference; the id stays None (with an issue) where `numbers` cannot build it."""
     ref_el = biblio.find("application-reference")
     ref = ref_el.find("document-id") if ref_el is not None else None
     number = _child_text(ref, "doc-number")
@@ -104,12 +115,19 @@ def _application(biblio: etree._Element) -> _Application:
     if not number:
         return _Application(None, filed, national_phase)
     kind = _APPL_KIND.get(appl_type, "A")
-    app_id = _application_id(_child_text(ref, "country") or "US", number, kind, filed)
+    country = _child_text(ref, "country") or "US"
+    app_id = _application_id(country, number, kind, filed, "application number", issues)
     return _Application(app_id, filed, national_phase, _digits(number))
 
 
-def _application_id(country: str, number: str, kind: str | None, filed: date | None) -> str | None:
-    """DOCDB application id, or None when the number cannot be normalized."""
+def _application_id(
+    country: str, number: str, kind: str | None, filed: date | None, what: str, issues: list[Issue]
+) -> str | None:
+    """DOCDB application id; None, with an issue naming `what`, when `numbers` cannot build it.
+
+    The filing date is passed: DOCDB writes a US application filed before 2008 as serial + filing
+    year, so without the date there is no id (a warning, see `number_issues`).
+    """
     number = number.strip()
     if number.upper().startswith("PCT"):
         country, kind = "WO", "W"
@@ -117,7 +135,9 @@ def _application_id(country: str, number: str, kind: str | None, filed: date | N
         kind = _us_series_kind(number)
     try:
         return application_id(country, number, kind, filed, NUMBER_FORMAT)
-    except NumberError:
+    except NumberError as exc:
+        reason, severity = number_issue(what, exc)
+        issues.append((reason, severity, f"{country} {number}"))
         return None
 
 
@@ -157,7 +177,7 @@ class _Claim:
     source: str = "paris"  # paris, pct, parent, own
 
 
-def _priorities(biblio: etree._Element, application: _Application) -> list[Priority]:
+def _priorities(biblio: etree._Element, application: _Application, issues: list[Issue]) -> list[Priority]:
     """Priority claims as DOCDB lists them for a US document.
 
     Listed, in this order: foreign priority claims (``priority-claims``) and US provisionals
@@ -175,7 +195,8 @@ def _priorities(biblio: etree._Element, application: _Application) -> list[Prior
     is listed inactive, so that grouping on active priorities puts a US continuation in the family
     of its parent, as DOCDB does.
     """
-    claims = _paris_claims(biblio) + _pct_claims(biblio) + _parent_claims(biblio, application)
+    claims = _paris_claims(biblio, issues) + _pct_claims(biblio, issues)
+    claims += _parent_claims(biblio, application, issues)
     if application.app_id and not application.national_phase:
         claims.append(_Claim(application.app_id, application.filing_date, source="own"))
     active_source = next(
@@ -193,32 +214,34 @@ def _priorities(biblio: etree._Element, application: _Application) -> list[Prior
     return result
 
 
-def _paris_claims(biblio: etree._Element) -> list[_Claim]:
+def _paris_claims(biblio: etree._Element, issues: list[Issue]) -> list[_Claim]:
     """Foreign priority claims and US provisional applications."""
     claims = []
     for claim in biblio.iterfind("priority-claims/priority-claim"):
         country = _child_text(claim, "country") or ""
         number = _child_text(claim, "doc-number")
         kind = "W" if claim.get("kind") == "international" else None
-        _append_claim(claims, country, number, kind, compact_date(_child_text(claim, "date")), "paris")
+        filed = compact_date(_child_text(claim, "date"))
+        _append_claim(claims, issues, country, number, kind, filed, "paris")
     for ref in biblio.iterfind("us-related-documents/us-provisional-application/document-id"):
         filed = compact_date(_child_text(ref, "date"))
-        _append_claim(claims, "US", _child_text(ref, "doc-number"), "P", filed, "paris")
+        _append_claim(claims, issues, "US", _child_text(ref, "doc-number"), "P", filed, "paris")
     return claims
 
 
-def _pct_claims(biblio: etree._Element) -> list[_Claim]:
+def _pct_claims(biblio: etree._Element, issues: list[Issue]) -> list[_Claim]:
     """The PCT application of a 371 national-phase entry."""
     claims: list[_Claim] = []
     ref = biblio.find("pct-or-regional-filing-data/document-id")
     if ref is not None:
         number = _child_text(ref, "doc-number")
         country = _child_text(ref, "country") or "WO"
-        _append_claim(claims, country, number, "W", compact_date(_child_text(ref, "date")), "pct", "W")
+        filed = compact_date(_child_text(ref, "date"))
+        _append_claim(claims, issues, country, number, "W", filed, "pct", "W")
     return claims
 
 
-def _parent_claims(biblio: etree._Element, application: _Application) -> list[_Claim]:
+def _parent_claims(biblio: etree._Element, application: _Application, issues: list[Issue]) -> list[_Claim]:
     """Parents of continuity relations; the first filings of the chain are marked as roots."""
     relations = []
     for tag, linkage in _CONTINUITY.items():
@@ -235,14 +258,19 @@ def _parent_claims(biblio: etree._Element, application: _Application) -> list[_C
             continue
         country = _child_text(parent, "country") or "US"
         filed = compact_date(_child_text(parent, "date"))
-        claim = _append_claim(claims, country, number, None, filed, "parent", linkage)
+        claim = _append_claim(claims, issues, country, number, None, filed, "parent", linkage)
         if claim is not None and _digits(number) in children:
             claim.root = False
     return claims
 
 
+# What a claim's number is, by where it came from, for the issue of a number left without an id.
+_CLAIM_NUMBER = {"paris": "priority number", "pct": "PCT application number", "parent": "parent application number"}
+
+
 def _append_claim(
     claims: list[_Claim],
+    issues: list[Issue],
     country: str,
     number: str | None,
     kind: str | None,
@@ -250,10 +278,11 @@ def _append_claim(
     source: str,
     linkage: str | None = None,
 ) -> _Claim | None:
-    """Append and return a claim when its number can be normalized (an unusable one is left out)."""
+    """Append and return a claim when its number can be normalized (else an issue, and no claim)."""
     if not number:
         return None
-    priority_id = _application_id(country.strip().upper(), number, kind, filed)
+    what = _CLAIM_NUMBER[source]
+    priority_id = _application_id(country.strip().upper(), number, kind, filed, what, issues)
     if not priority_id:
         return None
     claim = _Claim(priority_id, filed, linkage, True, source)
