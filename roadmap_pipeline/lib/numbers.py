@@ -58,6 +58,7 @@ fact the caller did not pass is a NumberNeedsFact naming the fact.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Callable
 from datetime import date
@@ -88,6 +89,8 @@ _FORMATS = frozenset({"docdb", "epodoc", "original", "uspto", "kipris"})
 _SEPARATORS = re.compile(r"[\s\-/.,_'’:]")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _KIND = re.compile(r"[A-Z][0-9]?")
+# Every kind already in its normal form (A, B2, …): most sources write them so.
+_NORMAL_KINDS = frozenset(letter + digit for letter in string.ascii_uppercase for digit in ("", *string.digits))
 _TRAILING_KIND = re.compile(r"^(.*[0-9])[\s_]+([A-Z][0-9]?)$")
 _ALNUM = re.compile(r"[0-9A-Z]+")
 
@@ -99,14 +102,23 @@ _MIN_YEAR, _MAX_YEAR = 1880, 2099
 # Small shared helpers
 
 
+# The helpers below run for every number of a bulk file: each skips its general step where a
+# cheap test shows that step would change nothing (ASCII needs no NFKC folding, a string of
+# letters and digits holds no separator, the usual kinds are already normal).
+
+
 def _clean(text: str | None) -> str:
     """Upper-cased, NFKC-folded text (full-width digits from CJK sources become ASCII)."""
-    return unicodedata.normalize("NFKC", text or "").strip().upper()
+    if not text:
+        return ""
+    if text.isascii():
+        return text.strip().upper()
+    return unicodedata.normalize("NFKC", text).strip().upper()
 
 
 def _compact(text: str) -> str:
     """Text without separators."""
-    return _SEPARATORS.sub("", text)
+    return text if text.isalnum() else _SEPARATORS.sub("", text)
 
 
 def _fail(what: str, number: str, expected: str) -> NumberError:
@@ -134,6 +146,8 @@ def normalize_kind(kind: str | None, number: str | None = None) -> str | None:
     Raises:
         NumberError: when the kind is not a letter optionally followed by one digit.
     """
+    if kind in _NORMAL_KINDS:
+        return kind
     text = _SEPARATORS.sub("", _clean(kind))
     if not text:
         return None
@@ -161,6 +175,9 @@ def _check_fmt(fmt: str) -> None:
         raise ValueError(f"unknown number format {fmt!r}; expected one of {sorted(_FORMATS)}")
 
 
+_AFTER_REPEATED_COUNTRY = re.compile(r"[^A-Z]|[A-Z]{1,2}\d")
+
+
 def _locate(country: str, number: str, fmt: str, what: str) -> tuple[str, str]:
     """Country and number text with any embedded country removed.
 
@@ -172,7 +189,7 @@ def _locate(country: str, number: str, fmt: str, what: str) -> tuple[str, str]:
     if not text:
         raise _fail(what, number, "a non-empty number")
     given = _clean(country)
-    if given and not _COUNTRY.fullmatch(given):
+    if given and not (len(given) == 2 and given.isascii() and given.isalpha()):  # [A-Z]{2}
         raise _fail(f"country {country!r} of {what}", number, "a two-letter country code")
     if fmt == "epodoc":
         embedded, rest = split_epodoc(text)
@@ -186,14 +203,14 @@ def _locate(country: str, number: str, fmt: str, what: str) -> tuple[str, str]:
         raise _fail(what, number, "a country code (only epodoc and PCT numbers embed one)")
     # The repeated country may be followed by a letter prefix of the number (USD0982278,
     # JPH10123456), never by a further letter pair.
-    if text.startswith(given) and re.match(r"[^A-Z]|[A-Z]{1,2}\d", text[2:]):
+    if text.startswith(given) and _AFTER_REPEATED_COUNTRY.match(text, 2):
         text = text[2:].strip()
     return given, text
 
 
 def _split_trailing_kind(text: str, fmt: str) -> tuple[str, str | None]:
     """Number and kind when a native notation appends the kind (``KR1020120103937 A``)."""
-    if fmt in ("docdb", "epodoc"):
+    if fmt in ("docdb", "epodoc") or text.isalnum():  # the kind follows a space or an underscore
         return text, None
     match = _TRAILING_KIND.match(text)
     if not match:
@@ -209,6 +226,8 @@ _LETTER_KINDS = {"CN": "ABCUY", "JP": "AU", "KR": "AU", "US": "AEHPS", "EP": "",
 
 def _split_attached_kind(text: str) -> tuple[str, str | None]:
     """Number and kind of a publication number ending in its kind (``CN101911042B``)."""
+    if text[-2:].isdigit():  # a kind ends in a letter or a letter and a digit
+        return text, None
     match = _EPODOC_KIND.fullmatch(text)
     return (match.group(1), match.group(2)) if match else (text, None)
 
@@ -219,6 +238,7 @@ def _split_attached_kind(text: str) -> tuple[str, str | None]:
 _PCT_EPODOC = re.compile(r"(?:WO)?(\d{4})([A-Z]{2})(\d{1,6})")
 _PCT_WRITTEN = re.compile(r"[/\s-]*([A-Z]{2})[/\s-]*(\d{4}|\d{2})[/\s-]+(\d{1,6})")
 _PCT_COMPACT = re.compile(r"([A-Z]{2})(\d{4})(\d{6})")
+_PCT_DOCDB = re.compile(r"\d{10}|\d{7}")
 # PCT application numbers carry a four-digit year and a six-digit serial from 2004 on.
 _PCT_FOUR_DIGIT_YEAR_FROM = 2004
 
@@ -250,7 +270,7 @@ def _pct_parts(country: str, body: str) -> tuple[str, str, str] | None:
     prefixed = _PCT_COMPACT.fullmatch(compact)
     if prefixed:
         return prefixed.groups()
-    if country != "WO" and re.fullmatch(r"\d{10}|\d{7}", compact):
+    if country != "WO" and _PCT_DOCDB.fullmatch(compact):
         # DOCDB form under the receiving office: YYYY+6 digits, or YY+5 before 2004.
         split = 4 if len(compact) == 10 else 2
         return country, compact[:split], compact[split:]
@@ -292,10 +312,10 @@ _US_PREFIXED = re.compile(r"(PP|RE|RX|AI|D|H|T|X)0*([1-9]\d{0,6})")
 def _pub_us(text: str, kind: str | None, fmt: str, raw: str) -> tuple[str, str | None]:
     """US: grants lose leading zeros, pre-grant publications become YYYY + 6 digits."""
     compact = _compact(text)
-    match = _US_PREFIXED.fullmatch(compact)
-    if match:
-        return match.group(1) + match.group(2), None
     if not compact.isdigit():
+        match = _US_PREFIXED.fullmatch(compact)
+        if match:
+            return match.group(1) + match.group(2), None
         raise _fail("US publication", raw, "digits, or a D/PP/RE/H/T/X prefix and digits")
     if len(compact) in (10, 11) and _plausible_year(compact[:4]):
         if kind and not kind.startswith("A"):
@@ -320,13 +340,16 @@ def _kr_registration(compact: str, kind: str | None, raw: str) -> tuple[str, str
     return compact[:9], "B1" if compact.startswith("10") else "Y1"
 
 
+_KR_REGISTRATION = re.compile(r"(10|20)[-\s]?\d{7}[-\s]0000")
+
+
 def _pub_kr(text: str, kind: str | None, fmt: str, raw: str) -> tuple[str, str | None]:
     """KR: KIPRIS 13-digit open/registration numbers and DOCDB numbers."""
     compact = _compact(text)
     if not compact.isdigit():
         raise _fail("KR publication", raw, "digits")
     # With separators the grouping tells a registration (10-3028032-0000) from an open number.
-    if re.fullmatch(r"(10|20)[-\s]?\d{7}[-\s]0000", text):
+    if _KR_REGISTRATION.fullmatch(text):
         return _kr_registration(compact, kind, raw)
     if len(compact) == 13:
         type_code = compact[:2]
@@ -378,6 +401,8 @@ def _jp_prefix_free(text: str, prefixes: list[str]) -> tuple[str, str]:
         text: the number as written.
         prefixes: the prefixes to look for, longest first.
     """
+    if text.isascii():  # the prefixes and 第…号 are Japanese
+        return text.strip(), ""
     found = next((p for p in prefixes if text.startswith(p)), "")
     # 第…号 ("number …") wraps the number in formal citations: 特許第4961043号.
     body = text[len(found):].strip().removeprefix("第").removesuffix("号").strip()
@@ -386,10 +411,13 @@ def _jp_prefix_free(text: str, prefixes: list[str]) -> tuple[str, str]:
 
 def _jp_era_parts(text: str) -> tuple[str, int, str] | None:
     """Era initial, era year and serial of an era number (平成20-148514, H20-148514), or None."""
-    for name in _JP_ERA_NAMES_LONGEST_FIRST:
-        if text.startswith(name):
-            text = _JP_ERA_NAMES[name] + text[len(name):]
-            break
+    if text.isdigit():  # no era initial
+        return None
+    if not text.isascii():
+        for name in _JP_ERA_NAMES_LONGEST_FIRST:
+            if text.startswith(name):
+                text = _JP_ERA_NAMES[name] + text[len(name):]
+                break
     match = _JP_ERA_NUMBER.fullmatch(text)
     if not match:
         return None
@@ -487,6 +515,8 @@ def _wo_number(year_text: str, serial: str, raw: str) -> str:
 
 def _pub_wo(text: str, kind: str | None, fmt: str, raw: str) -> tuple[str, str | None]:
     """WO: 2022/259205 -> 2022259205; 94/11762 -> 9411762 (DOCDB's pre-2004 form)."""
+    if len(text) == 10 and text.isdigit() and text.isascii() and "2004" <= text[:4] <= "2099":
+        return text, None  # DOCDB's own form from 2004, the usual one: what `_wo_number` gives
     written = _WO_WRITTEN.fullmatch(text)
     if written:
         return _wo_number(*written.groups(), raw), None
@@ -610,13 +640,16 @@ def _us_series_kind(series: str, kind: str | None, raw: str) -> str | None:
     return kind
 
 
+_US_EPODOC_APPLICATION = re.compile(r"(\d{4})(\d{7,8})([A-Z]?)")
+
+
 def _app_us(
     text: str, kind: str | None, filing_date: date | None, fmt: str, raw: str
 ) -> tuple[str, str | None]:
     """US: filing year + series + serial from 2008 (201314052000), serial + YY before."""
     compact = _compact(text)
     if fmt == "epodoc":
-        match = re.fullmatch(r"(\d{4})(\d{7,8})([A-Z]?)", compact)
+        match = _US_EPODOC_APPLICATION.fullmatch(compact)
         if not match or not _plausible_year(match.group(1)):
             raise _fail("US epodoc application", raw, "USYYYY + 8 digits [+ P]")
         year, digits, suffix = match.groups()
@@ -712,6 +745,13 @@ def _cn_check_digit(digits: str) -> str:
     return "X" if remainder == 10 else str(remainder)
 
 
+_CN_EPODOC_SHORT = re.compile(r"\d{11}")
+_CN_EPODOC = re.compile(r"\d{12}|\d{8}")
+_CN_CHECKED = re.compile(r"\d{12}[\dX]")
+_CN_TWELVE = re.compile(r"\d{12}")
+_CN_BEFORE_2003 = re.compile(r"\d{8}[\dX]?")
+
+
 def _app_cn(
     text: str, kind: str | None, filing_date: date | None, fmt: str, raw: str
 ) -> tuple[str, str | None]:
@@ -719,18 +759,18 @@ def _app_cn(
     compact = _compact(text)
     if fmt == "epodoc":
         # epodoc writes YYYY + type + 6 digits while the serial fits; DOCDB keeps 7.
-        if re.fullmatch(r"\d{11}", compact) and _plausible_year(compact[:4]):
+        if _CN_EPODOC_SHORT.fullmatch(compact) and _plausible_year(compact[:4]):
             return compact[:5] + "0" + compact[5:], kind
-        if re.fullmatch(r"\d{12}|\d{8}", compact):
+        if _CN_EPODOC.fullmatch(compact):
             return compact, kind
         raise _fail("CN epodoc application", raw, "CNYYYY + 7 or 8 digits")
-    if re.fullmatch(r"\d{12}[\dX]", compact):
+    if _CN_CHECKED.fullmatch(compact):
         if _cn_check_digit(compact[:12]) != compact[12]:
             raise _fail("CN application", raw, "a valid check digit after the 12 digits")
         return compact[:12], kind
-    if re.fullmatch(r"\d{12}", compact) and _plausible_year(compact[:4]):
+    if _CN_TWELVE.fullmatch(compact) and _plausible_year(compact[:4]):
         return compact, kind
-    if re.fullmatch(r"\d{8}[\dX]?", compact):
+    if _CN_BEFORE_2003.fullmatch(compact):
         # Pre-2003 numbers: YY + type + 5-digit serial, then a check character.
         return compact[:8], kind
     raise _fail("CN application", raw, "12 digits (+ check digit) or 8 digits (+ check digit)")
@@ -775,13 +815,16 @@ _APPLICATION_RULES: dict[
 }
 
 
+_DUMMY_EPODOC = re.compile(r"X(\d+)")
+_DUMMY_DOCDB = re.compile(r"(\d+)X")
+
+
 def _dummy_priority(text: str, fmt: str) -> str | None:
     """DOCDB's placeholder for an unknown priority number (``1258190X``, epodoc ``X1258190``)."""
+    if "X" not in text or fmt not in ("docdb", "epodoc"):
+        return None
     compact = _compact(text)
-    if fmt == "epodoc":
-        match = re.fullmatch(r"X(\d+)", compact)
-    else:
-        match = re.fullmatch(r"(\d+)X", compact) if fmt == "docdb" else None
+    match = (_DUMMY_EPODOC if fmt == "epodoc" else _DUMMY_DOCDB).fullmatch(compact)
     return f"{match.group(1)}X" if match else None
 
 
