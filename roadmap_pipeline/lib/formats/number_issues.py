@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from roadmap_pipeline.lib.numbers import NumberNeedsFact
 
-WARNING = "warning"
-ERROR = "error"
+# (reason, severity, the number as written) of a number a kept document is without; the parser
+# turns it into a Reject located at the document.
+Issue = tuple[str, str, str]
 
 
 def number_issue(what: str, exc: Exception) -> tuple[str, str]:
@@ -33,5 +34,5 @@ def number_issue(what: str, exc: Exception) -> tuple[str, str]:
     """
     if isinstance(exc, NumberNeedsFact):
         reason = f"{what} kept without an id: its DOCDB form needs the {exc.fact}, which the record lacks"
-        return f"{reason} ({exc})", WARNING
-    return f"{what} not normalized: {exc}", ERROR
+        return f"{reason} ({exc})", "warning"
+    return f"{what} not normalized: {exc}", "error"

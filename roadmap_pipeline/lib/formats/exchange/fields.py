@@ -20,7 +20,7 @@ from lxml import etree
 from roadmap_pipeline.lib import numbers
 from roadmap_pipeline.lib.formats.classification import class_symbol, leading_symbol, symbol_of_parts
 from roadmap_pipeline.lib.formats.dates import compact_date
-from roadmap_pipeline.lib.formats.number_issues import number_issue
+from roadmap_pipeline.lib.formats.number_issues import Issue, number_issue
 from roadmap_pipeline.lib.records import Citation, Classification, Document, Party, Priority
 
 EXCH_NS = "http://www.epo.org/exchange"
@@ -57,11 +57,6 @@ LOCAL = _LocalNames()
 
 class RecordError(Exception):
     """A record that parsed as XML but cannot become a Document (the message says why)."""
-
-
-# (reason, severity, the number as written) of an application or priority number a Document is
-# kept without; the callers turn them into Rejects located at the record.
-Issue = tuple[str, str, str]
 
 
 # --------------------------------------------------------------------------- record -> Document

@@ -7,8 +7,9 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from roadmap_pipeline.lib.formats.exchange.fields import LOCAL, Issue, RecordError, build_document, cached_publication_id
+from roadmap_pipeline.lib.formats.exchange.fields import LOCAL, RecordError, build_document, cached_publication_id
 from roadmap_pipeline.lib.formats.exchange.split import excerpt, xml_reason
+from roadmap_pipeline.lib.formats.number_issues import Issue
 from roadmap_pipeline.lib.formats.xmlparse import EndTracker, iterparse
 from roadmap_pipeline.lib.records import Document, Reject
 

@@ -12,7 +12,8 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from roadmap_pipeline.lib.formats.exchange.fields import EXCH_NS, LOCAL, Issue, RecordError, build_document
+from roadmap_pipeline.lib.formats.exchange.fields import EXCH_NS, LOCAL, RecordError, build_document
+from roadmap_pipeline.lib.formats.number_issues import Issue
 from roadmap_pipeline.lib.formats.xmlparse import xml_parser
 from roadmap_pipeline.lib.records import Document, Reject
 

@@ -26,7 +26,8 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from roadmap_pipeline.lib.formats.uspto.fields import BadDocument, Issue, build_document
+from roadmap_pipeline.lib.formats.number_issues import Issue
+from roadmap_pipeline.lib.formats.uspto.fields import BadDocument, build_document
 from roadmap_pipeline.lib.formats.uspto.split import (
     CHUNK_BYTES,
     MAX_DOC_BYTES,

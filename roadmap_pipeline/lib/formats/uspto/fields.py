@@ -13,7 +13,7 @@ from lxml import etree
 
 from roadmap_pipeline.lib.formats.classification import leading_symbol, symbol_of_parts
 from roadmap_pipeline.lib.formats.dates import compact_date
-from roadmap_pipeline.lib.formats.number_issues import number_issue
+from roadmap_pipeline.lib.formats.number_issues import Issue, number_issue
 from roadmap_pipeline.lib.formats.uspto.split import PATENT_ROOTS, RawDocument
 from roadmap_pipeline.lib.numbers import NumberError, application_id, publication_id, split_doc_id
 from roadmap_pipeline.lib.records import Citation, Classification, Document, Party, Priority
@@ -23,10 +23,6 @@ NUMBER_FORMAT = "uspto"  # the notation numbers are written in, for `numbers`
 
 class BadDocument(Exception):
     """A well-formed document that lacks what a `Document` needs."""
-
-
-# (reason, severity, the number as written) of a field the document is kept without.
-Issue = tuple[str, str, str]
 
 
 # --------------------------------------------------------------------------------------------------
