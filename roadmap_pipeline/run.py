@@ -8,12 +8,12 @@ import time
 from pathlib import Path
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from roadmap_pipeline import settings
 from roadmap_pipeline.definitions import defs
 from roadmap_pipeline.defs.jobs import REPORT_JOB, SUBCLASS_JOB
 from roadmap_pipeline.defs.partitions import subclass_partitions
+from roadmap_pipeline.defs.refresh import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from roadmap_pipeline.defs.raw.assets import data_source
 from roadmap_pipeline.demo.synthetic.evaluate import screening_scores
 from roadmap_pipeline.demo.synthetic.truth import read_header

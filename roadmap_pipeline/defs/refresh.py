@@ -10,12 +10,6 @@ backfill of several raw months gets one core refresh, after its last month.
 from datetime import timedelta
 
 import dagster as dg
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-    BACKFILL_ID_TAG,
-    PARTITION_NAME_TAG,
-)
 
 from roadmap_pipeline.defs.jobs import (
     CORE_JOB,
@@ -29,6 +23,11 @@ from roadmap_pipeline.defs.jobs import (
 from roadmap_pipeline.defs.partitions import monthly_partitions, subclass_partitions
 
 CHAIN_TAG = "roadmap/refresh"
+# Run tags Dagster sets on partitioned runs and backfills; it exports no public constant for them.
+PARTITION_NAME_TAG = "dagster/partition"
+ASSET_PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
+ASSET_PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
+BACKFILL_ID_TAG = "dagster/backfill"
 _UNFINISHED = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
                dg.DagsterRunStatus.STARTED]
 
