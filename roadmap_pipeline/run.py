@@ -22,6 +22,7 @@ from roadmap_pipeline.lib.language_counts import (
     families_by_language,
     valid_families_per_language,
 )
+from roadmap_pipeline.lib.records import SOURCES
 from roadmap_pipeline.lib.taxonomy import TaxonomyError
 from roadmap_pipeline.lib.warehouse import connect
 
@@ -33,7 +34,7 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 def landing_months(raw_dir=None) -> list[str]:
     """Months (YYYY-MM) that have a folder under any office of the landing zone."""
     raw_dir = raw_dir or settings.raw_dir()
-    offices = set(settings.SOURCES.values())
+    offices = {source.folder for source in SOURCES}
     return sorted({
         month.name
         for office in raw_dir.iterdir() if office.is_dir() and office.name in offices

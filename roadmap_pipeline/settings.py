@@ -7,11 +7,6 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# The delivering source of each landing-zone folder, and the raw asset that reads it: the five
-# offices' dumps, and the analysts' exports of search tools (Lens, Espacenet, Google Patents, KIPRIS).
-SOURCES = {"kipo": "KR", "uspto": "US", "jpo": "JP", "cnipa": "CN", "epo": "EP", "exports": "EXPORTS"}
-IP5_OFFICES = ("KR", "US", "JP", "CN", "EP")
-
 
 def _path(variable: str, default: str) -> Path:
     value = os.environ.get(variable) or default

@@ -4,7 +4,7 @@ Usage: python scripts/check_lineage.py [--port 3333] [--screenshot PNG]
 
 The server runs in its own process group on 127.0.0.1 with a temporary DAGSTER_HOME (or the given
 one) and is stopped by that group's id whatever happens. Checks: the asset graph served by the API
-leads from indicators/subclass_indicators back to all five office raw assets (and raw_exports);
+leads from indicators/subclass_indicators back to the documents table of every raw source (raw/<source>_documents);
 with Chromium present, the lineage page of the indicator table is rendered and saved as a
 screenshot, and its DOM must name the indicator asset. Exit 0 when every check holds.
 """
@@ -25,9 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dagster_dev import ROOT, graphql, running_dagster_dev  # noqa: E402  (a script's sibling module)
+from roadmap_pipeline.lib.records import SOURCES  # noqa: E402
 
 TARGET = "indicators/subclass_indicators"
-RAW = {"raw_kipo", "raw_uspto", "raw_jpo", "raw_cnipa", "raw_epo", "raw_exports"}
+RAW = {f"raw/{source.name}_documents" for source in SOURCES}
 _QUERY = "{ assetNodes { assetKey { path } dependencyKeys { path } } }"
 
 
@@ -83,7 +84,7 @@ async def _render(browser: str, url: str, screenshot: Path, debug_port: int = 93
                 await call("Page.navigate", url=url)
                 for _ in range(60):  # the UI is a single-page app: wait until the graph has drawn
                     await asyncio.sleep(1)
-                    if await evaluate("document.body.innerText.includes('raw_kipo')"):
+                    if await evaluate("document.body.innerText.includes('kipo_documents')"):
                         break
                 for _ in range(10):  # the welcome dialog of a fresh instance may open late
                     closed = await evaluate(
@@ -115,7 +116,7 @@ def check(port: int, screenshot: Path, home: Path) -> list[str]:
             dom = asyncio.run(_render(browser, url, screenshot))
             if "subclass_indicators" not in dom:
                 problems.append("the lineage page does not name subclass_indicators")
-            shown = sorted(name for name in RAW if name in dom)
+            shown = sorted(name for name in RAW if name.split("/")[-1] in dom)  # the page names the key's last part
             if shown != sorted(RAW):
                 problems.append(f"the lineage page names only {shown} of the raw assets")
             print(f"lineage page: raw assets named in the page {shown}; screenshot {screenshot}")

@@ -42,7 +42,11 @@ def test_asset_graph_matches_snapshot():
 
 def test_lineage_reaches_every_raw_source():
     snapshot = graph_snapshot()["assets"]
-    assert snapshot["core/documents"]["deps"] == ["raw_cnipa", "raw_epo", "raw_exports", "raw_jpo", "raw_kipo", "raw_uspto"]
+    sources = ["cnipa", "epo", "exports", "jpo", "kipo", "uspto"]
+    assert snapshot["core/documents"]["deps"] == [f"raw/{source}_documents" for source in sources]
+    assert snapshot["core/document_priorities"]["deps"] == sorted(
+        f"raw/{source}_{kind}" for source in sources for kind in ("documents", "priorities"))
+    assert snapshot["core/rejected_records"]["deps"] == [f"raw/{source}_rejects" for source in sources]
     assert snapshot["core/families"]["deps"] == ["core/family_members"]
 
 

@@ -69,9 +69,21 @@ def test_raw_and_core_on_real_samples(landing):
     assert ("cnipa", "error", 1) in counts["rejects"]
     metadata = {m.asset_key.to_user_string(): m.metadata for m in
                 (e.event_specific_data.materialization for e in raw.get_asset_materialization_events())}
-    assert metadata["raw_epo"]["out_of_scope"].value == 10
+    assert metadata["raw/epo_documents"]["out_of_scope"].value == 10
     checks = {(c.asset_key.to_user_string(), c.passed) for c in raw.get_asset_check_evaluations()}
-    assert ("raw_cnipa", False) in checks and ("raw_uspto", True) in checks
+    assert ("raw/cnipa_documents", False) in checks and ("raw/uspto_documents", True) in checks
+    # Each table is its own asset, and its materialization counts the rows the table holds.
+    raw_rows = {key: m["dagster/row_count"].value for key, m in metadata.items()}
+    core_rows = {e.event_specific_data.materialization.asset_key.to_user_string():
+                 e.event_specific_data.materialization.metadata["dagster/row_count"].value
+                 for e in core.get_asset_materialization_events()}
+    assert len(raw_rows) == 6 * 6 and raw_rows["raw/uspto_documents"] == 25 and raw_rows["raw/epo_priorities"] > 0
+    assert sorted(core_rows) == [f"core/{t}" for t in ("document_citations", "document_classifications",
+                                 "document_parties", "document_priorities", "documents", "rejected_records")]
+    with duckdb.connect(str(landing / "wh.duckdb"), read_only=True) as conn:
+        for key, rows in (raw_rows | core_rows).items():
+            assert conn.sql(f"SELECT count(*) FROM {key.replace('/', '.')}").fetchone()[0] == rows, key
+    assert core_rows["core/rejected_records"] == sum(n for _, _, n in counts["rejects"])
 
 
 def test_rematerializing_replaces_the_partition(landing):

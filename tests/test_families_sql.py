@@ -8,8 +8,8 @@ import pytest
 
 from roadmap_pipeline.defs.core.checks import family_shape_problems, membership_problems, size_problems
 from roadmap_pipeline.defs.core.families import build_families, build_family_members
+from roadmap_pipeline.defs.core.assets import merge_documents
 from roadmap_pipeline.defs.raw.assets import ensure_schema
-from roadmap_pipeline.lib.warehouse import run_sql
 
 
 class Core:
@@ -18,7 +18,7 @@ class Core:
     def __init__(self):
         self.conn = duckdb.connect()
         ensure_schema(self.conn)
-        run_sql(self.conn, "core_documents")  # empty core tables with the real columns
+        merge_documents(self.conn)  # empty core tables with the real columns
 
     def doc(self, doc_id, application_id=None, docdb=None, priorities=(), **values):
         """A publication; priorities are (priority_id, date, active, linkage) tuples, in order."""

@@ -5,8 +5,8 @@ from datetime import date
 import duckdb
 import pytest
 
+from roadmap_pipeline.defs.core.assets import merge_documents
 from roadmap_pipeline.defs.raw.assets import ensure_schema
-from roadmap_pipeline.lib.warehouse import run_sql
 
 
 FORMATS = {"kipo": "kipris-biblio", "epo": "docdb", "uspto": "uspto-grant-v4.5"}
@@ -50,7 +50,7 @@ def conn():
     _doc(conn, "kipo", "2022-09", 0, "KR-20220099999-A", title="KIPRIS 제목", title_lang="ko")
     _doc(conn, "kipo", "2022-09", 1, "KR-20220099999-A", title="DOCDB TITLE", title_lang="en",
          title_en="DOCDB TITLE", docdb_family_id="12345", source_format="docdb")
-    run_sql(conn, "core_documents")
+    merge_documents(conn)
     return conn
 
 
@@ -80,5 +80,5 @@ def test_priority_set_comes_from_one_source(conn):
 
 def test_rerun_gives_the_same_tables(conn):
     before = conn.sql("SELECT * FROM core.documents ORDER BY doc_id").fetchall()
-    run_sql(conn, "core_documents")
+    merge_documents(conn)
     assert conn.sql("SELECT * FROM core.documents ORDER BY doc_id").fetchall() == before

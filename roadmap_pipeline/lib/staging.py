@@ -14,27 +14,12 @@ from pathlib import Path
 
 import polars as pl
 
-from roadmap_pipeline.lib.records import Document, Reject
+from roadmap_pipeline.lib.records import RAW_TABLES, Document, Reject
 
-_DOCUMENT_SCHEMA = {
-    "source": pl.String, "partition_month": pl.String, "rec": pl.Int64, "source_file": pl.String,
-    "locator": pl.String, "source_format": pl.String, "doc_id": pl.String, "office": pl.String,
-    "publication_number": pl.String, "kind": pl.String, "publication_date": pl.Date,
-    "application_id": pl.String, "filing_date": pl.Date, "docdb_family_id": pl.String,
-    "title": pl.String, "title_lang": pl.String, "abstract": pl.String, "abstract_lang": pl.String,
-    "title_en": pl.String, "abstract_en": pl.String, "status": pl.String,
-}
-_KEY = {"source": pl.String, "partition_month": pl.String, "rec": pl.Int64, "doc_id": pl.String}
-SCHEMAS = {
-    "documents": _DOCUMENT_SCHEMA,
-    "priorities": {**_KEY, "seq": pl.Int32, "priority_id": pl.String, "priority_date": pl.Date,
-                   "active": pl.Boolean, "linkage_type": pl.String},
-    "classifications": {**_KEY, "scheme": pl.String, "symbol": pl.String},
-    "parties": {**_KEY, "role": pl.String, "seq": pl.Int32, "name": pl.String, "country": pl.String},
-    "citations": {**_KEY, "cited_id": pl.String, "category": pl.String},
-    "rejects": {"source": pl.String, "partition_month": pl.String, "source_file": pl.String,
-                "locator": pl.String, "reason": pl.String, "excerpt": pl.String, "severity": pl.String},
-}
+_POLARS_TYPES = {"varchar": pl.String, "date": pl.Date, "bigint": pl.Int64, "integer": pl.Int32, "boolean": pl.Boolean}
+# The Parquet schema of each raw table's staged rows, from the one definition of the raw tables.
+SCHEMAS = {table.kind: {c.name: _POLARS_TYPES[c.type] for c in table.columns} for table in RAW_TABLES}
+_DOCUMENT_COLUMNS = tuple(SCHEMAS["documents"])
 
 
 @dataclass
@@ -154,7 +139,7 @@ class PartitionStager:
         else:
             summary.out_of_scope += 1
         key = {"source": self.source, "partition_month": self.month, "rec": rec, "doc_id": doc.doc_id}
-        row = {column: getattr(doc, column, None) for column in _DOCUMENT_SCHEMA}
+        row = {column: getattr(doc, column, None) for column in _DOCUMENT_COLUMNS}
         row.update(key, source_file=self._file)
         self._rows["documents"].append(row)
         rows = self._rows

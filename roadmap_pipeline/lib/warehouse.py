@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import jinja2
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -56,26 +57,53 @@ def load_sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def statements(name: str, identifiers: Mapping[str, str] | None = None) -> list[str]:
-    """The statements of a SQL file, with `{placeholders}` filled by checked identifiers only.
+@cache
+def _template(name: str) -> jinja2.Template:
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return environment.from_string((SQL_DIR / f"{name}.sql.j2").read_text(encoding="utf-8"))
 
-    Identifiers (schema or table-name parts) are the only thing ever formatted into SQL; they must be
-    lower-case ASCII words. Data always travels as parameters.
+
+def statements(name: str, identifiers: Mapping[str, Any] | None = None) -> list[str]:
+    """The statements of a SQL file, with placeholders filled by checked identifiers only.
+
+    `sql/<name>.sql` has `{placeholders}`; `sql/<name>.sql.j2` is a Jinja2 template, for SQL whose
+    shape follows a list (one statement per table, one column line per column). Identifiers (schema,
+    table, column and type names; in a template also lists and mappings of them, and flags) are the
+    only thing ever formatted into SQL; each must be a lower-case ASCII word. Data always travels
+    as parameters.
     """
-    text = load_sql(name)
-    for key, value in (identifiers or {}).items():
-        if not _IDENTIFIER.match(value):
-            raise ValueError(f"not a safe SQL identifier for {{{key}}}: {value!r}")
-        text = text.replace("{" + key + "}", value)
+    identifiers = identifiers or {}
+    for key, value in identifiers.items():
+        _check_identifiers(key, value)
+    if (SQL_DIR / f"{name}.sql.j2").is_file():
+        text = _template(name).render(identifiers)
+    else:
+        text = load_sql(name)
+        for key, value in identifiers.items():
+            text = text.replace("{" + key + "}", value)
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
     return [s.strip() for s in body.split(";\n") if s.strip().rstrip(";").strip()]
+
+
+def _check_identifiers(key: str, value: Any) -> None:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            _check_identifiers(key, k)
+            _check_identifiers(key, v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _check_identifiers(key, v)
+    elif not (isinstance(value, str) and _IDENTIFIER.match(value)):
+        raise ValueError(f"not a safe SQL identifier for {{{key}}}: {value!r}")
 
 
 def run_sql(
     conn: duckdb.DuckDBPyConnection,
     name: str,
     params: Mapping[str, Any] | None = None,
-    identifiers: Mapping[str, str] | None = None,
+    identifiers: Mapping[str, Any] | None = None,
 ) -> None:
     """Execute every statement of `sql/<name>.sql`, passing each the named parameters it uses."""
     params = params or {}

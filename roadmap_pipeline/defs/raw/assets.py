@@ -1,4 +1,5 @@
-"""Raw layer: one asset per delivering source, each reading its monthly landing-zone folder."""
+"""Raw layer: one multi-asset per delivering source, each reading its monthly landing-zone folder
+into one table per kind of record (`raw.<source>_documents`, `_priorities`, …, `_rejects`)."""
 
 
 import warnings
@@ -11,32 +12,30 @@ from roadmap_pipeline.defs.partitions import monthly_partitions
 from roadmap_pipeline.defs.resources import LandingZone, Warehouse
 from roadmap_pipeline.lib.formats.reader import UnreadableFile, read_file
 from roadmap_pipeline.lib.markdown import markdown_table
-from roadmap_pipeline.lib.records import Reject
+from roadmap_pipeline.lib.records import IP5_OFFICES, RAW_TABLES, SOURCES, RawTable, Reject, Source
 from roadmap_pipeline.lib.staging import PartitionStager, StageSummary
 from roadmap_pipeline.lib.warehouse import run_sql
-from roadmap_pipeline.settings import IP5_OFFICES, SOURCES
 
 MAX_REJECT_RATE = 0.01
-_NAMES = {"kipo": "KIPO (KR)", "uspto": "USPTO (US)", "jpo": "JPO (JP)", "cnipa": "CNIPA (CN)", "epo": "EPO (EP, DOCDB/OPS)",
-          "exports": "analyst export (Lens, Espacenet, Google Patents, KIPRIS CSV/XLSX)"}
-_TABLE_COLUMNS = [
-    ("doc_id", "string", "DOCDB publication id CC-NUMBER-KIND"),
-    ("office", "string", "publishing authority"),
-    ("publication_date", "date", "publication date"),
-    ("application_id", "string", "DOCDB application id"),
-    ("docdb_family_id", "string", "DOCDB simple-family id, where the source gives it"),
-    ("title", "string", "title in the original language where known"),
-    ("source_format", "string", "format the record was read from"),
-    ("partition_month", "string", "delivery month YYYY-MM"),
-]
+KINDS = [table.kind for table in RAW_TABLES]
+_DDL = {table.kind: [{"name": c.name, "type": c.type, "not_null": c.not_null} for c in table.columns]
+        for table in RAW_TABLES}
+
+
+def raw_key(source: str, kind: str) -> dg.AssetKey:
+    """The asset key of table raw.<source>_<kind>."""
+    return dg.AssetKey(["raw", f"{source}_{kind}"])
+
+
+def raw_keys(kind: str) -> list[dg.AssetKey]:
+    """The asset keys of every source's `kind` table."""
+    return [raw_key(source.name, kind) for source in SOURCES]
 
 
 def ensure_schema(conn) -> None:
-    """Create every raw and core table that loads write into (idempotent)."""
+    """Create every source's raw tables, which loads write into and the core layer reads (idempotent)."""
     for source in SOURCES:
-        run_sql(conn, "raw_schema", identifiers={"source": source})
-    run_sql(conn, "core_schema")
-    run_sql(conn, "raw_views")
+        run_sql(conn, "raw_schema", identifiers={"source": source.name, "tables": _DDL})
 
 
 def landing_files(raw_dir: Path, office: str, month: str) -> list[Path]:
@@ -71,8 +70,6 @@ def data_source(raw_dir: Path) -> str:
 def _metadata(summary: StageSummary, folder: Path) -> dict:
     preview = markdown_table(["doc_id", "format", "date", "title"], [list(r.values()) for r in summary.preview])
     return {
-        "dagster/row_count": summary.documents,
-        "dagster/column_schema": table_schema(_TABLE_COLUMNS),
         "landing_folder": dg.MetadataValue.path(str(folder)),
         "files": summary.files,
         "documents": summary.documents,
@@ -88,25 +85,35 @@ def _metadata(summary: StageSummary, folder: Path) -> dict:
     }
 
 
-def build_raw_asset(source: str, office: str) -> dg.AssetsDefinition:
-    """The raw asset of one delivering source (`raw_<source>`, table `raw.<source>_documents`)."""
-
-    @dg.asset(
-        name=f"raw_{source}",
+def _spec(source: Source, table: RawTable) -> dg.AssetSpec:
+    description = f"One row per {table.row} of the {source.label} dumps of one delivery month."
+    if table.kind == "documents":
+        description += (
+            f"\n\nReads ROADMAP_RAW_DIR/{source.folder}/<YYYY-MM>/; each file's format is sniffed, so any"
+            " supported format may arrive in any folder. Partitioned by month so that a refresh or a"
+            " re-delivery replaces exactly that month (delete-then-insert in one transaction, with the"
+            f" other raw.{source.name}_* tables); a run may cover a range of months."
+        )
+    return dg.AssetSpec(
+        raw_key(source.name, table.kind),
         group_name="raw",
+        description=description,
+        kinds={"duckdb", source.file_kind} if table.kind == "documents" else {"duckdb"},
+        code_version="2",
+        metadata={"dagster/column_schema": table_schema([(c.name, c.type, c.description) for c in table.columns])},
+    )
+
+
+def build_raw_asset(source: Source) -> dg.AssetsDefinition:
+    """The raw multi-asset of one delivering source (`raw_<source>`): a spec per raw table it writes."""
+    documents = raw_key(source.name, "documents")
+
+    @dg.multi_asset(
+        name=f"raw_{source.name}",
+        specs=[_spec(source, table) for table in RAW_TABLES],
         partitions_def=monthly_partitions,
         pool="duckdb",
-        kinds={"duckdb", "csv" if source == "exports" else "xml"},
-        code_version="1",
-        description=(
-            f"One row per publication record parsed from the {_NAMES[source]} dumps of one delivery month"
-            f" (table raw.{source}_documents, with priorities, classifications, parties and citations).\n\n"
-            f"Reads ROADMAP_RAW_DIR/{office}/<YYYY-MM>/; each file's format is sniffed, so any supported"
-            " format may arrive in any folder. Partitioned by month so that a refresh or a re-delivery"
-            " replaces exactly that month (delete-then-insert in one transaction); a run may cover a"
-            " range of months."
-        ),
-        check_specs=[dg.AssetCheckSpec("reject_rate_below_1_percent", asset=f"raw_{source}")],
+        check_specs=[dg.AssetCheckSpec("reject_rate_below_1_percent", asset=documents)],
         # A backfill of many months is one run that loads month after month: per-run overhead is
         # paid once, and each month is still replaced on its own (delete-then-insert).
         backfill_policy=dg.BackfillPolicy.single_run(),
@@ -115,47 +122,49 @@ def build_raw_asset(source: str, office: str) -> dg.AssetsDefinition:
         raw_dir, artifacts = Path(landing_zone.raw_dir), Path(landing_zone.artifacts_dir)
         months = context.partition_keys
         # Parse first (heavy Python, no warehouse connection), staging the months as Parquet.
-        stager = PartitionStager(artifacts / "staging" / "raw" / source, source, IP5_OFFICES)
+        stager = PartitionStager(artifacts / "staging" / "raw" / source.name, source.name, IP5_OFFICES)
         for month in months:
-            files = landing_files(raw_dir, office, month)
+            files = landing_files(raw_dir, source.folder, month)
             if not files:  # no delivery: the month ends up empty, whatever an earlier load left there
                 continue
             stager.begin_month(month)
             summary = ingest_partition(files, stager, context.log)
             context.log.info(
-                f"{source} {month}: {summary.documents} documents ({summary.out_of_scope} out of scope), "
+                f"{source.name} {month}: {summary.documents} documents ({summary.out_of_scope} out of scope), "
                 f"{summary.rejected} rejected, {summary.skipped} skipped"
             )
         globs = stager.close()
         # Then one short connection: delete-then-insert of the whole range in one transaction, so
         # that re-materializing is idempotent and a failure leaves the warehouse as it was.
+        months_range = {"first_month": months[0], "last_month": months[-1]}
+        names = {"source": source.name, "kinds": KINDS}
         with warehouse.connect() as conn:
             ensure_schema(conn)
             conn.execute("BEGIN TRANSACTION")
-            run_sql(conn, "raw_clear", {"first_month": months[0], "last_month": months[-1], "source": source},
-                    {"source": source})
-            run_sql(conn, "raw_insert", globs, {"source": source})
+            run_sql(conn, "raw_clear", months_range, names)
+            run_sql(conn, "raw_insert", globs, names)
             conn.execute("COMMIT")
+            rows = {kind: conn.execute(f"SELECT count(*) FROM raw.{source.name}_{kind}"  # names from RAW_TABLES
+                                       " WHERE partition_month BETWEEN $first_month AND $last_month",
+                                       months_range).fetchone()[0] for kind in KINDS}
         stager.discard()
         per_month = stager.summaries
         total = StageSummary.combine(per_month.values())
         over = {m: round(s.reject_rate, 5) for m, s in per_month.items() if s.reject_rate > MAX_REJECT_RATE}
-        return dg.MaterializeResult(
-            metadata={
-                **_metadata(total, raw_dir / office),
-                "data_source": data_source(raw_dir),
-                "months": f"{months[0]}..{months[-1]}" if len(months) > 1 else months[0],
-                "months_with_deliveries": len(per_month),
-            },
-            check_results=[
-                dg.AssetCheckResult(
-                    check_name="reject_rate_below_1_percent",
-                    passed=not over,
-                    metadata={"reject_rate": round(total.reject_rate, 5), "rejected": total.rejected,
-                              "months_over_limit": dg.MetadataValue.json(over)},
-                    description=f"rejected records are at most {MAX_REJECT_RATE:.0%} of each month's records",
-                )
-            ],
+        loaded = {"months": f"{months[0]}..{months[-1]}" if len(months) > 1 else months[0]}
+        for kind in KINDS:
+            metadata = {"dagster/row_count": rows[kind], **loaded}
+            if kind == "documents":
+                metadata.update(_metadata(total, raw_dir / source.folder), data_source=data_source(raw_dir),
+                                months_with_deliveries=len(per_month))
+            yield dg.MaterializeResult(asset_key=raw_key(source.name, kind), metadata=metadata)
+        yield dg.AssetCheckResult(
+            asset_key=documents,
+            check_name="reject_rate_below_1_percent",
+            passed=not over,
+            metadata={"reject_rate": round(total.reject_rate, 5), "rejected": total.rejected,
+                      "months_over_limit": dg.MetadataValue.json(over)},
+            description=f"rejected records are at most {MAX_REJECT_RATE:.0%} of each month's records",
         )
 
     return raw_asset
@@ -163,4 +172,4 @@ def build_raw_asset(source: str, office: str) -> dg.AssetsDefinition:
 
 with warnings.catch_warnings():  # the single-run backfill policy is marked beta; we rely on it knowingly
     warnings.simplefilter("ignore", dg.BetaWarning)
-    raw_assets = [build_raw_asset(source, office) for source, office in SOURCES.items()]
+    raw_assets = [build_raw_asset(source) for source in SOURCES]
