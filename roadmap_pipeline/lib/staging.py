@@ -122,11 +122,8 @@ class PartitionStager:
             self.summary.reject_reasons[_reason_class(reject.reason)] += 1
         else:
             self.summary.skipped += 1
-        self._rows["rejects"].append({
-            "source": self.source, "partition_month": self.month, "source_file": reject.source_file,
-            "locator": reject.locator, "reason": reject.reason, "excerpt": reject.excerpt[:500],
-            "severity": reject.severity,
-        })
+        self._rows["rejects"].append({"source": self.source, "partition_month": self.month, **vars(reject),
+                                      "excerpt": reject.excerpt[:500]})
 
     def _add_document(self, doc: Document) -> None:
         summary = self.summary
@@ -143,16 +140,12 @@ class PartitionStager:
         row.update(key, source_file=self._file)
         self._rows["documents"].append(row)
         rows = self._rows
+        # A child row is its record's key and the child's fields, which are the table's other columns.
         for seq, p in enumerate(doc.priorities, 1):
-            rows["priorities"].append({**key, "seq": seq, "priority_id": p.priority_id, "priority_date": p.priority_date,
-                                       "active": p.active, "linkage_type": p.linkage_type})
-        for c in doc.classifications:
-            rows["classifications"].append({**key, "scheme": c.scheme, "symbol": c.symbol})
-        for party in doc.parties:
-            rows["parties"].append({**key, "role": party.role, "seq": party.seq, "name": party.name,
-                                    "country": party.country})
-        for citation in doc.citations:
-            rows["citations"].append({**key, "cited_id": citation.cited_id, "category": citation.category})
+            rows["priorities"].append({**key, "seq": seq, **vars(p)})
+        rows["classifications"].extend({**key, **vars(c)} for c in doc.classifications)
+        rows["parties"].extend({**key, **vars(party)} for party in doc.parties)
+        rows["citations"].extend({**key, **vars(citation)} for citation in doc.citations)
         if len(summary.preview) < 10:
             summary.preview.append({"doc_id": doc.doc_id, "format": doc.source_format,
                                     "date": str(doc.publication_date or ""), "title": (doc.title_en or doc.title or "")[:80]})
