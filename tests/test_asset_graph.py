@@ -7,6 +7,8 @@ import json
 import os
 from pathlib import Path
 
+import dagster as dg
+
 from roadmap_pipeline.definitions import defs
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
@@ -55,3 +57,8 @@ def test_every_asset_is_in_exactly_one_job():
     snapshot = graph_snapshot()
     selected = [key for keys in snapshot["jobs"].values() for key in keys]
     assert sorted(selected) == sorted(snapshot["assets"])
+
+
+def test_definitions_load_as_a_code_location():
+    """What `dagster dev` checks on load (names of ops and jobs share one namespace, for one)."""
+    dg.Definitions.validate_loadable(defs)

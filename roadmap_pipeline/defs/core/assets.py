@@ -20,20 +20,23 @@ _COLUMNS = [
     ("raw_sources", "varchar[]", "raw assets (dumps) that delivered it"),
 ]
 # Each child table of core.documents: the raw kind it merges, and what one row is.
-CHILDREN = {
+_CHILDREN = {
     "document_priorities": ("priorities", "priority claim, all from one record of the publication (DOCDB/OPS first)"),
     "document_classifications": ("classifications", "(publication, scheme, class symbol), with the origins that gave it"),
     "document_parties": ("parties", "applicant or inventor, all from one record of the publication"),
     "document_citations": ("citations", "(publication, cited document), with the origins that gave it"),
 }
 _SPECS = [
-    dg.AssetSpec(DOCUMENTS, group_name="core", kinds={"duckdb"}, code_version="1", deps=raw_keys("documents"),
-                 description="One row per IP5 publication (KR, US, JP, CN, EP), merged over every source that delivered it.",
+    dg.AssetSpec(DOCUMENTS, group_name="core", kinds={"duckdb"}, code_version="2", deps=raw_keys("documents"),
+                 description="One row per IP5 publication (KR, US, JP, CN, EP), merged over every source that delivered it."
+                 "\n\nRebuilt from all raw partitions: the same publication from two dumps (a KR document from"
+                 " KIPRIS and from DOCDB) becomes one row that keeps what each knows, with the sources listed."
+                 " Documents of other authorities stay in the raw tables and are counted as out of scope.",
                  metadata={"dagster/column_schema": table_schema(_COLUMNS)}),
-    *(dg.AssetSpec(["core", table], group_name="core", kinds={"duckdb"}, code_version="1",
+    *(dg.AssetSpec(["core", table], group_name="core", kinds={"duckdb"}, code_version="2",
                    deps=[*raw_keys("documents"), *raw_keys(kind)], description=f"One row per {row}.")
-      for table, (kind, row) in CHILDREN.items()),
-    dg.AssetSpec(["core", "rejected_records"], group_name="core", kinds={"duckdb"}, code_version="1",
+      for table, (kind, row) in _CHILDREN.items()),
+    dg.AssetSpec(["core", "rejected_records"], group_name="core", kinds={"duckdb"}, code_version="2",
                  deps=raw_keys("rejects"),
                  description="One row per rejected record or file of any source, with the reason and an excerpt."),
 ]
@@ -53,12 +56,7 @@ def merge_documents(conn) -> None:
     check_specs=[dg.AssetCheckSpec("doc_id_unique", asset=DOCUMENTS)],
 )
 def documents(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    """core.documents, its child tables and the quarantine of rejected records, from all raw partitions.
-
-    The same publication from two dumps (a KR document from KIPRIS and from DOCDB) becomes one row
-    that keeps what each knows, with the sources listed. Documents of other authorities stay in the
-    raw tables and are counted as out of scope.
-    """
+    """core.documents, its child tables and the quarantine of rejected records, from all raw partitions."""
     with warehouse.connect() as conn:
         ensure_schema(conn)
         conn.execute("BEGIN TRANSACTION")
