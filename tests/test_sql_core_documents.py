@@ -82,3 +82,22 @@ def test_rerun_gives_the_same_tables(conn):
     before = conn.sql("SELECT * FROM core.documents ORDER BY doc_id").fetchall()
     merge_documents(conn)
     assert conn.sql("SELECT * FROM core.documents ORDER BY doc_id").fetchall() == before
+
+
+def test_a_warehouse_of_the_earlier_layout_keeps_its_rejects():
+    """Rejects lived only in core.rejected_records, beside views raw.all_*: they move to the raw tables once."""
+    conn = duckdb.connect()
+    conn.execute("CREATE SCHEMA raw; CREATE SCHEMA core; CREATE VIEW raw.all_documents AS SELECT 1 AS x")
+    conn.execute("CREATE TABLE core.rejected_records (source VARCHAR NOT NULL, partition_month VARCHAR NOT NULL,"
+                 " source_file VARCHAR NOT NULL, locator VARCHAR, reason VARCHAR NOT NULL, excerpt VARCHAR,"
+                 " severity VARCHAR NOT NULL)")
+    conn.execute("INSERT INTO core.rejected_records VALUES ('uspto', '2013-04', 'a.xml', 'doc 1', 'no doc id', '', 'error'),"
+                 " ('epo', '2013-04', 'b.xml', 'file', 'cannot read file', '', 'error'),"
+                 " ('epo', '2013-05', 'c.xml', 'file', 'sequence listing', '', 'skipped')")
+    before = conn.sql("SELECT * FROM core.rejected_records ORDER BY ALL").fetchall()
+    ensure_schema(conn)
+    ensure_schema(conn)  # once only
+    assert [conn.sql(f"SELECT count(*) FROM raw.{s}_rejects").fetchone()[0] for s in ("uspto", "epo", "kipo")] == [1, 2, 0]
+    assert conn.sql("SELECT count(*) FROM information_schema.tables WHERE table_type = 'VIEW'").fetchone()[0] == 0
+    merge_documents(conn)
+    assert conn.sql("SELECT * FROM core.rejected_records ORDER BY ALL").fetchall() == before

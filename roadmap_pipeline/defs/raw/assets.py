@@ -33,9 +33,22 @@ def raw_keys(kind: str) -> list[dg.AssetKey]:
 
 
 def ensure_schema(conn) -> None:
-    """Create every source's raw tables, which loads write into and the core layer reads (idempotent)."""
+    """Create every source's raw tables, which loads write into and the core layer reads (idempotent).
+
+    A warehouse of the earlier layout kept rejects only in core.rejected_records and had views
+    raw.all_<kind>: its rejects move to the new raw.<source>_rejects tables, so that the next core
+    refresh, which rebuilds core.rejected_records from them, loses none; the views go.
+    """
+    rows = conn.execute("SELECT table_schema || '.' || table_name, table_type FROM information_schema.tables"
+                        " WHERE table_catalog = current_database()").fetchall()
+    tables = {name for name, kind in rows if kind == "BASE TABLE"}
     for source in SOURCES:
         run_sql(conn, "raw_schema", identifiers={"source": source.name, "tables": _DDL})
+        if "core.rejected_records" in tables and f"raw.{source.name}_rejects" not in tables:
+            run_sql(conn, "raw_earlier_rejects", {"source": source.name}, {"source": source.name})
+    for name, kind in rows:
+        if kind == "VIEW" and name.startswith("raw.all_"):
+            conn.execute(f"DROP VIEW {name}")  # a name read from the catalog
 
 
 def landing_files(raw_dir: Path, office: str, month: str) -> list[Path]:
