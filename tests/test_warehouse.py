@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from roadmap_pipeline.lib.warehouse import connect
+from roadmap_pipeline.lib.warehouse import connect, statements
 
 
 def _limit(path) -> str:
@@ -23,3 +23,20 @@ def test_a_limit_that_is_not_a_size_names_the_variable(tmp_path, monkeypatch):
     monkeypatch.setenv("ROADMAP_DUCKDB_MEMORY", "80%")
     with pytest.raises(ValueError, match=r"ROADMAP_DUCKDB_MEMORY='80%' is not a memory size such as 4GB"):
         _limit(tmp_path / "w.duckdb")
+
+
+@pytest.mark.parametrize("identifiers", [
+    {"source": "kipo; DROP TABLE x", "kinds": ["documents"]},
+    {"source": "kipo", "kinds": ["documents", "rejects WHERE true"]},
+    {"source": "kipo", "tables": {"documents": [{"name": "doc_id", "type": "varchar) --", "not_null": True}]}},
+])
+def test_a_template_takes_only_identifiers(identifiers):
+    name = "raw_schema" if "tables" in identifiers else "raw_clear"
+    with pytest.raises(ValueError, match="not a safe SQL identifier"):
+        statements(name, identifiers)
+
+
+def test_a_template_gives_a_statement_per_listed_table():
+    assert statements("raw_clear", {"source": "epo", "kinds": ["documents", "rejects"]}) == [
+        f"DELETE FROM raw.epo_{kind} WHERE partition_month BETWEEN $first_month AND $last_month"
+        for kind in ("documents", "rejects")]
