@@ -39,9 +39,12 @@ def labels_dir() -> Path:
     return _path("ROADMAP_LABELS_DIR", "data/labels")
 
 
-def embedding_model() -> str | None:
-    """A sentence-transformers model name or path; None is the packaged all-MiniLM-L6-v2."""
-    return os.environ.get("ROADMAP_EMBEDDING_MODEL") or None
+def embedding_model() -> str:
+    """A packaged model's short name (`lib.embeddings.PACKAGED_MODELS`), or a sentence-transformers
+    model name or directory; unset, the packaged default chosen on real text (see the README)."""
+    from roadmap_pipeline.lib.embeddings import DEFAULT_MODEL
+
+    return os.environ.get("ROADMAP_EMBEDDING_MODEL") or DEFAULT_MODEL
 
 
 def embedding_backend() -> str:

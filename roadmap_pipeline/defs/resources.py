@@ -7,7 +7,7 @@ import dagster as dg
 
 from roadmap_pipeline import settings
 from roadmap_pipeline.lib import warehouse
-from roadmap_pipeline.lib.embeddings import Embedder, EmbeddingCache, HashingEmbedder, SentenceTransformerEmbedder
+from roadmap_pipeline.lib.embeddings import Embedder, EmbeddingCache, HashingEmbedder, embedder_for
 from roadmap_pipeline.lib.taxonomy import Taxonomy, load_taxonomy
 
 
@@ -32,14 +32,15 @@ class TaxonomyFile(dg.ConfigurableResource):
 
 
 class Embeddings(dg.ConfigurableResource):
-    """The sentence-transformers model and the cache of its vectors (keyed by model and text hash).
+    """The embedding model and the cache of its vectors (keyed by model and text hash).
 
-    `model` None is the packaged all-MiniLM-L6-v2, loaded offline. `backend` "hashing" swaps in a
+    `model` is a packaged model's short name or a sentence-transformers model, loaded offline; None is
+    the packaged default. `batch_size` None keeps the model's own. `backend` "hashing" swaps in a
     deterministic bag-of-words embedder for fast tests; it is never the default.
     """
 
     model: str | None = None
-    batch_size: int = 64
+    batch_size: int | None = None
     device: str = "cpu"
     backend: str = "sentence-transformers"
     cache_dir: str
@@ -49,7 +50,7 @@ class Embeddings(dg.ConfigurableResource):
             return HashingEmbedder()
         if self.backend != "sentence-transformers":
             raise ValueError(f"unknown embedding backend {self.backend!r}: sentence-transformers or hashing")
-        return SentenceTransformerEmbedder(self.model, batch_size=self.batch_size, device=self.device)
+        return embedder_for(self.model, batch_size=self.batch_size, device=self.device)
 
     def cache(self) -> EmbeddingCache:
         return EmbeddingCache(self.cache_dir)
