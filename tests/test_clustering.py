@@ -218,17 +218,19 @@ def test_language_offsets_hide_topics_until_they_are_removed():
 
 
 def test_language_offsets_by_hand():
+    # en (rows 0, 1) and ko (rows 2, 3) tie at 2 rows: en, first in sorted order, is the reference.
+    # en mean (0.5, 0.5), ko mean (1, 0): ko's offset (0.5, -0.5); with prior 2 it moves by half.
     X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 0.0]], dtype=np.float32)
-    # Overall mean (0.75, 0.25). en (rows 0, 1) mean (0.5, 0.5): offset (-0.25, 0.25), n = 2;
-    # ko (rows 2, 3) mean (1, 0): offset (0.25, -0.25), n = 2. With prior 2 each moves half its offset.
     out = remove_language_offsets(X, ["en", "en", "ko", "ko"], prior=2)
-    expected = np.array([[1.125, -0.125], [0.125, 0.875], [0.875, 0.125], [0.875, 0.125]])
-    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
-    np.testing.assert_allclose(out, expected, atol=1e-6)
-    # Without shrinkage each language's mean becomes the overall mean (before renormalizing).
+    np.testing.assert_array_equal(out[:2], X[:2])  # the reference language stays as it is
+    np.testing.assert_allclose(out[2:], np.tile(np.array([0.75, 0.25]) / np.hypot(0.75, 0.25), (2, 1)), atol=1e-6)
+    # Without shrinkage ko's mean lands on en's.
     exact = remove_language_offsets(X, ["en", "en", "ko", "ko"], prior=0)
-    np.testing.assert_allclose(exact[2], exact[3])
-    np.testing.assert_allclose(exact[0], np.array([1.25, -0.25]) / np.hypot(1.25, 0.25), atol=1e-6)
+    np.testing.assert_allclose(exact[2:], np.full((2, 2), np.sqrt(0.5)), atol=1e-6)
+    # The most frequent language is the reference whatever its name: three ko rows against one en.
+    majority = remove_language_offsets(X[[1, 0, 2, 3]], ["en", "ko", "ko", "ko"], prior=0)
+    np.testing.assert_array_equal(majority[1:], X[[0, 2, 3]])
+    np.testing.assert_allclose(majority[0], [1.0, 0.0], atol=1e-6)
 
 
 def test_one_language_or_none_is_left_alone_and_lengths_must_match():
