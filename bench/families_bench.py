@@ -17,8 +17,15 @@ ground truth), ingests it through the pipeline's parsers (raw assets, then core/
 every DOCDB family id, builds core.family_members and reports the pairwise precision and recall of
 family membership against the ground truth's families. Writes bench/results/families_planted.json.
 
+With --exports FILE..., instead: parses analysts' exports, counts their families by priorities
+alone and with the fallback for families without priority or DOCDB evidence
+(sql/families_fallback_edges.sql), next to their distinct (title, applicants) pairs, and, where the
+files carry priority numbers, the fallback's pairwise precision and recall against the families they
+give. Writes bench/results/families_exports.json.
+
 Usage: python bench/families_bench.py [--docs 1000000] [--runs 3] [--rebuild]
        python bench/families_bench.py --planted 100000
+       python bench/families_bench.py --exports ../shared/corpora/physical_ai_lens/pai.csv
 """
 
 from __future__ import annotations
@@ -245,19 +252,35 @@ _PAIRS_SQL = """WITH cells AS (
            (SELECT sum(n * (n - 1) / 2) FROM cells)"""
 
 
-def planted(n_docs: int) -> dict:
-    """Pairwise precision/recall of priority-only families on the generated demo corpus."""
+def ingest(raw: Path, warehouse: Path) -> None:
+    """The pipeline's parsers on a landing zone: raw assets of every month, then core/documents."""
     import dagster as dg
-    import duckdb
-    import polars as pl
     from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
     from roadmap_pipeline.defs.core.assets import documents
-    from roadmap_pipeline.defs.core.families import build_family_members
     from roadmap_pipeline.defs.raw.assets import raw_assets
     from roadmap_pipeline.defs.resources import LandingZone, Warehouse
-    from roadmap_pipeline.demo.synthetic import generate_corpus
     from roadmap_pipeline.run import landing_months, month_ranges
+
+    started = time.perf_counter()
+    resources = {"warehouse": Warehouse(path=str(warehouse)),
+                 "landing_zone": LandingZone(raw_dir=str(raw), artifacts_dir=str(raw.parent / "artifacts"))}
+    instance = dg.DagsterInstance.ephemeral()
+    for first, last in month_ranges(landing_months(raw)):
+        tags = {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
+        assert dg.materialize(raw_assets, resources=resources, instance=instance, tags=tags).success
+    assert dg.materialize([documents, *raw_assets], selection=[documents], resources=resources,
+                          instance=instance).success
+    print(f"ingested in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def planted(n_docs: int) -> dict:
+    """Pairwise precision/recall of priority-only families on the generated demo corpus."""
+    import duckdb
+    import polars as pl
+
+    from roadmap_pipeline.defs.core.families import build_family_members
+    from roadmap_pipeline.demo.synthetic import generate_corpus
 
     root = WORK / f"planted_{n_docs}"
     raw, warehouse = root / "raw", root / "warehouse.duckdb"
@@ -267,16 +290,7 @@ def planted(n_docs: int) -> dict:
         generate_corpus(raw, n_docs)
         print(f"generated {n_docs} documents in {time.perf_counter() - started:.0f} s", flush=True)
     if not warehouse.exists():
-        started = time.perf_counter()
-        resources = {"warehouse": Warehouse(path=str(warehouse)),
-                     "landing_zone": LandingZone(raw_dir=str(raw), artifacts_dir=str(root / "artifacts"))}
-        instance = dg.DagsterInstance.ephemeral()
-        for first, last in month_ranges(landing_months(raw)):
-            tags = {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
-            assert dg.materialize(raw_assets, resources=resources, instance=instance, tags=tags).success
-        assert dg.materialize([documents, *raw_assets], selection=[documents], resources=resources,
-                              instance=instance).success
-        print(f"ingested in {time.perf_counter() - started:.0f} s", flush=True)
+        ingest(raw, warehouse)
     truth = json.loads((raw / "ground_truth.json").read_text(encoding="utf-8"))
     rows = [(d["doc_id"], f["family"]) for f in truth["families"] for d in f["documents"]]
     copy = root / "no_docdb.duckdb"
@@ -300,6 +314,68 @@ def planted(n_docs: int) -> dict:
     return result
 
 
+def _members(conn, fallback: bool) -> None:
+    """core.family_members, with or without the fallback's links (sql/families_fallback_edges.sql)."""
+    from roadmap_pipeline.defs.core.families import MEMBER_SQL
+    from roadmap_pipeline.lib.warehouse import run_sql
+
+    for step in MEMBER_SQL:
+        name, identifiers = step if isinstance(step, tuple) else (step, None)
+        run_sql(conn, name, identifiers=identifiers)
+        if name == "families_fallback_edges" and not fallback:
+            conn.execute("DELETE FROM family_fallback_edges")
+
+
+_EXPORT_COUNTS_SQL = """WITH docs AS (
+        SELECT d.doc_id, lower(d.title) AS title, d.filing_date,
+            (SELECT list_sort(list(p.name)) FROM core.document_parties AS p
+             WHERE p.doc_id = d.doc_id AND p.role = 'applicant') AS applicants
+        FROM core.documents AS d)
+    SELECT count(*), count(DISTINCT (title, applicants)), count(DISTINCT (title, applicants, filing_date)),
+        (SELECT count(*) FROM core.document_priorities)
+    FROM docs"""
+
+
+def exports(paths: list[Path]) -> dict:
+    """Families of analysts' exports by priorities alone and with the fallback.
+
+    The files are parsed as the exports landing zone; families are counted without the fallback's
+    links and with them, next to the distinct (title, applicants) pairs, case ignored, with and
+    without the filing date (what the families of distinct inventions come close to). Where the
+    files carry priority numbers (a Lens export with its Priority Numbers column), the families by
+    priorities are the truth: with every priority, DOCDB id and application number removed, the
+    fallback's pairwise precision and recall against them.
+    """
+    import duckdb
+
+    root = WORK / "exports"
+    raw, warehouse = root / "raw", root / "warehouse.duckdb"
+    shutil.rmtree(root, ignore_errors=True)
+    (raw / "EXPORTS" / "2000-01").mkdir(parents=True)
+    for path in paths:
+        shutil.copy(path, raw / "EXPORTS" / "2000-01")
+    ingest(raw, warehouse)
+    result = {"files": [p.name for p in paths]}
+    with duckdb.connect(str(warehouse)) as conn:
+        documents, pairs, dated_pairs, priorities = conn.sql(_EXPORT_COUNTS_SQL).fetchone()
+        result.update(documents=documents, distinct_title_applicants=pairs,
+                      distinct_title_applicants_filing_date=dated_pairs)
+        for fallback in (False, True):
+            _members(conn, fallback)
+            key = "families_with_fallback" if fallback else "families_by_priorities_alone"
+            result[key] = conn.sql("SELECT count(DISTINCT family_id) FROM core.family_members").fetchone()[0]
+        result["fallback_links"] = dict(conn.sql(
+            "SELECT evidence, count(*) // 2 FROM family_fallback_edges GROUP BY 1 ORDER BY 1").fetchall())
+        if priorities:
+            conn.execute("CREATE TEMP TABLE priority_truth AS"
+                         " SELECT doc_id, family_id AS true_family FROM core.family_members")
+            conn.execute("DELETE FROM core.document_priorities")
+            conn.execute("UPDATE core.documents SET docdb_family_id = NULL, application_id = NULL")
+            _members(conn, True)
+            result["fallback_against_priority_families"] = _pairwise(_PAIRS_SQL.format(truth="priority_truth"), conn)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1_000_000)
@@ -307,9 +383,16 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--planted", type=int, default=0, metavar="N",
                         help="evaluate on the generated demo corpus of N documents instead")
+    parser.add_argument("--exports", type=Path, nargs="+", metavar="FILE",
+                        help="count the families of analysts' exports with and without the fallback instead")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.exports:
+        result = exports(args.exports)
+        print(json.dumps(result, indent=2))
+        (RESULTS / "families_exports.json").write_text(json.dumps(result, indent=2) + "\n")
+        return
     if args.planted:
         result = {"planted_documents": args.planted, **planted(args.planted)}
         print(json.dumps(result, indent=2))

@@ -43,6 +43,20 @@ ANTI JOIN evidenced AS e USING (signature)
 JOIN core.documents AS d USING (doc_id)
 WHERE d.filing_date IS NOT NULL;
 
+-- Normalized titles (original and English) that two families share; only their documents go on,
+-- so that a corpus without such titles never reads the parties.
+CREATE OR REPLACE TEMP TABLE family_fallback_titles AS
+WITH titles AS (
+    SELECT DISTINCT doc_id, node,
+        trim(regexp_replace(' ' || regexp_replace(lower(strip_accents(t)), '[^\pL\pN]+', ' ', 'g'),
+                            '^ (a|an|the) ', '')) AS title_key
+    FROM family_fallback_candidates, unnest([title, title_en]) AS u(t)
+    WHERE t IS NOT NULL
+)
+SELECT doc_id, title_key
+FROM (SELECT *, min(node) OVER w <> max(node) OVER w AS shared FROM titles WINDOW w AS (PARTITION BY title_key))
+WHERE shared AND title_key <> '';
+
 -- Applicant keys, in a table of their own: a filter on them in the statement that joins them would
 -- be pushed below the join, normalizing every name of core.document_parties.
 CREATE OR REPLACE TEMP TABLE family_fallback_applicants AS
@@ -50,28 +64,22 @@ SELECT DISTINCT p.doc_id, array_to_string(list_filter(
     string_split(regexp_replace(upper(strip_accents(p.name)), '[^\pL\pN]+', ' ', 'g'), ' '),
     w -> w <> '' AND NOT list_contains(
         ['INC', 'INCORPORATED', 'LTD', 'LIMITED', 'LLC', 'LLP', 'LP', 'CORP', 'CORPORATION', 'CO', 'COMPANY',
-         'PLC', 'PTE', 'GMBH', 'AG', 'KG', 'SE', 'NV', 'BV', 'SA', 'SPA', 'SRL', 'SAS', 'SARL', 'AB', 'OY',
-         'AS', 'KK', 'LTDA', 'SDN', 'BHD', 'THE', '주식회사', '주', '株式会社'], w)
+         'PLC', 'PTE', 'GMBH', 'AG', 'AKTIENGESELLSCHAFT', 'KG', 'SE', 'NV', 'BV', 'SA', 'SPA', 'SRL', 'SAS',
+         'SARL', 'AB', 'OY', 'AS', 'KK', 'KABUSHIKI', 'KAISHA', 'LTDA', 'SDN', 'BHD', 'THE', '주식회사', '주',
+         '株式会社'], w)
 ), ' ') AS applicant_key
 FROM core.document_parties AS p
-SEMI JOIN family_fallback_candidates USING (doc_id)
+SEMI JOIN family_fallback_titles USING (doc_id)
 WHERE p.role = 'applicant';
 
 CREATE OR REPLACE TEMP TABLE family_fallback_keys AS
-WITH titles AS (
-    SELECT DISTINCT doc_id,
-        trim(regexp_replace(' ' || regexp_replace(lower(strip_accents(t)), '[^\pL\pN]+', ' ', 'g'),
-                            '^ (a|an|the) ', '')) AS title_key
-    FROM family_fallback_candidates, unnest([title, title_en]) AS u(t)
-    WHERE t IS NOT NULL
-)
 SELECT c.doc_id, c.node, c.office, c.kind, c.application_id, c.filing_date,
     t.title_key || chr(31) || a.applicant_key || chr(31)
         || CASE WHEN c.kind SIMILAR TO '[UY].*' THEN 'utility model' WHEN c.kind LIKE 'S%' THEN 'design' ELSE '' END AS key
 FROM family_fallback_candidates AS c
-JOIN titles AS t USING (doc_id)
+JOIN family_fallback_titles AS t USING (doc_id)
 JOIN family_fallback_applicants AS a USING (doc_id)
-WHERE t.title_key <> '' AND a.applicant_key <> '';
+WHERE a.applicant_key <> '';
 
 -- One row per (key, office, filing date): how many applications it holds, and its smallest family.
 CREATE OR REPLACE TEMP TABLE family_fallback_units AS

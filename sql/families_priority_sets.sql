@@ -12,7 +12,8 @@
 --     keeps the bypass continuation out of the national-phase family, as DOCDB does
 --     (US-2022181889-A1, family 81849288, beside family 81854188 of KR-20200168607);
 --   * a document with no counting claim is its own first filing: its set is the PCT of its
---     national-phase entry, else its own application id, else its doc_id.
+--     national-phase entry, else its own application id, else its doc_id (own_filing: the few
+--     that families_fallback_edges.sql looks at).
 -- Earliest priorities are picked with min() over 'YYYY-MM-DD' || id strings: deterministic on ties
 -- and much cheaper than ordered aggregates at a million documents.
 
