@@ -1,5 +1,5 @@
 -- family_fallback_edges (temp): links between families without priority or DOCDB evidence that publish one invention, both directions.
--- Needs family_priority_sets (families_priority_sets.sql) and family_set_components (connected_components.sql).
+-- Needs family_priority_sets (families_priority_sets.sql).
 -- Analysts' exports (a Lens list without priority numbers, Google Patents, a KIPRIS crawl) carry no
 -- priority claim and no DOCDB family id, so each of their publications (or applications, where the
 -- export gives the number) is a family of its own. A family takes part here only when none of its
@@ -15,8 +15,10 @@
 -- under a key and a date (two A1, two B2), or list two application numbers, are several
 -- applications and are not linked on that date; a 12-month link needs exactly one application under
 -- the key on each side of it; and different filing dates in one office (continuations, later
--- divisionals) are never linked. Links are made between families (their priority-set components),
--- as a star on the smallest per key and date; connected_components.sql joins them.
+-- divisionals) are never linked. Utility models (kinds U, Y) and designs (S) are keyed apart: a CN
+-- invention patent and a utility model filed on one day under one title are two first filings.
+-- Links are made between families (their priority-set signatures), as a star on the smallest per
+-- key and date; connected_components.sql joins them. Measured in tests/test_families_fallback.py.
 
 -- Documents without a priority claim or a DOCDB id (the few whose set is their own filing, checked
 -- against the claims), under signatures that no member with either shares: a family joined by
