@@ -139,12 +139,15 @@ def test_full_recompute_is_idempotent():
 # --- where the truth is known ------------------------------------------------------------------
 
 
+def _pairs(groups) -> int:
+    return sum(n * (n - 1) // 2 for n in Counter(groups).values())
+
+
 def pairwise(found: dict[str, str], truth: dict[str, str]) -> dict:
     """Pairwise precision and recall of a grouping (doc -> group) against the truth, on the truth's documents."""
     docs = [d for d in truth if d in found]
-    pairs = lambda counts: sum(n * (n - 1) // 2 for n in counts.values())  # noqa: E731
-    both = pairs(Counter((found[d], truth[d]) for d in docs))
-    found_pairs, true_pairs = pairs(Counter(found[d] for d in docs)), pairs(Counter(truth[d] for d in docs))
+    both = _pairs((found[d], truth[d]) for d in docs)
+    found_pairs, true_pairs = _pairs(found[d] for d in docs), _pairs(truth[d] for d in docs)
     return {"precision": both / found_pairs if found_pairs else 1.0, "recall": both / true_pairs,
             "found_pairs": found_pairs, "true_pairs": true_pairs}
 
