@@ -21,7 +21,8 @@ Speed: texts per second embedding TEXTS real abstracts, English (Koehrsen) and K
 model already loaded, RUNS runs with the models taking turns (the CPU is shared: the order rotates
 from run to run), medians reported; and the load time of each model (first call, in this process).
 
-Writes bench/results/multilingual.json and prints a table.
+Writes bench/results/multilingual.json (multilingual-speed.json with --skip-quality) and prints the
+figures.
 
 Usage: python bench/multilingual_bench.py [--runs 3] [--texts 200] [--skip-quality] [--skip-speed]
        [--models NAME ...]
@@ -217,7 +218,8 @@ def main() -> None:
                   + f"  (load {results['load_seconds'][name]} s)")
         results["speed_texts_per_language"] = args.texts
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "multilingual.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    name = "multilingual-speed.json" if args.skip_quality else "multilingual.json"
+    (RESULTS / name).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
