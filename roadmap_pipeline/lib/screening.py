@@ -13,6 +13,21 @@ Three ways to score, chosen per subclass by what the analyst supplied:
 - ``classifier``: where labelled families exist (``data/labels/<subclass_key>.csv``), a logistic
   regression on embeddings trained on them, as in automated patent landscaping; the score is the
   probability of ``valid``.
+
+Languages: a candidate is compared with the description and exclusions in its own text language
+where the taxonomy gives them, else in English. A multilingual model puts a Korean abstract nearer
+to Korean texts than to English ones whatever they say, so similarities to the English texts alone
+sit lower for native-language families. Chosen by measurement on the demo corpus's native-only
+families (bench/language_bench.py --strategies; precision / recall at threshold 0 over the
+candidates of every subclass, English families 0.954 / 0.991 whatever the choice): with
+multilingual-e5-small the own-language texts gave Chinese 0.956 / 1.000 against 0.910 / 1.000 for
+the English texts and 0.929 for the mean over the four languages (the highest similarity over them
+gave the own-language figures), Korean 0.944 / 0.995 against 0.959 / 0.989, Japanese 1.000 / 1.000
+with all; with USE multilingual v3 Korean 0.945 / 1.000 against 0.922 with the English texts, the
+highest or the mean. Comparing like with like also keeps the evidence plain ("Korean texts").
+The classifier needs no such choice: trained on English labels alone (15 valid and 8 noise per
+subclass) it screened the native families of the demo at precision 0.969 or more and recall 0.976 or
+more with e5, since the labels teach it the topic, not the language.
 """
 
 from __future__ import annotations
