@@ -181,7 +181,7 @@ def test_a_subclass_added_to_the_taxonomy_is_backfilled_on_the_postgres_instance
                               " WHERE run_id = %s AND dagster_event_type = 'ASSET_MATERIALIZATION'", (result.run_id,))
     job = definitions.resolve_job_def("subclass_backfill")
     expected = {(key.to_string(), ADDED) for key in job.asset_layer.executable_asset_keys}
-    assert set(materialized) == expected and len(expected) == 8
+    assert set(materialized) == expected and len(expected) == 12
     checks = _rows(url, "SELECT asset_key, check_name, execution_status FROM asset_check_executions WHERE run_id = %s",
                    (result.run_id,))
     # Evaluated, not merely planned; whether each passes on this small corpus is the screening tests' business.
