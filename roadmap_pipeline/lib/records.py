@@ -129,9 +129,10 @@ class Reject:
     locator: str = field(metadata=_column('"file", "doc 3 (line 1234)", "ipgb20221025.xml doc 4"'))
     reason: str = field(metadata=_column("why it was rejected", not_null=True))
     excerpt: str = field(default="", metadata=_column("at most a few hundred characters of the offending input"))
-    # "error": bad input, counted in the reject rate; "skipped": readable input that is not a patent
-    # record (a sequence listing, a zip's report file), kept here so that nothing vanishes silently.
-    severity: str = field(default="error", metadata=_column('"error" or "skipped"', not_null=True))
+    # "error": bad input, counted in the reject rate; "warning": a document kept without one value
+    # (a number whose DOCDB form needs a fact the record lacks); "skipped": readable input that is not
+    # a patent record (a sequence listing, a zip's report file), kept so that nothing vanishes silently.
+    severity: str = field(default="error", metadata=_column('"error", "warning" or "skipped"', not_null=True))
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -32,6 +32,7 @@ class StageSummary:
     out_of_scope: int = 0
     rejected: int = 0
     skipped: int = 0
+    warnings: int = 0
     by_format: Counter = field(default_factory=Counter)
     by_office: Counter = field(default_factory=Counter)
     reject_reasons: Counter = field(default_factory=Counter)
@@ -42,7 +43,7 @@ class StageSummary:
         """One summary for several partitions (the preview keeps the first ten documents)."""
         total = cls()
         for s in summaries:
-            for name in ("files", "documents", "in_scope", "out_of_scope", "rejected", "skipped"):
+            for name in ("files", "documents", "in_scope", "out_of_scope", "rejected", "skipped", "warnings"):
                 setattr(total, name, getattr(total, name) + getattr(s, name))
             for name in ("by_format", "by_office", "reject_reasons"):
                 getattr(total, name).update(getattr(s, name))
@@ -120,6 +121,8 @@ class PartitionStager:
         if reject.severity == "error":
             self.summary.rejected += 1
             self.summary.reject_reasons[_reason_class(reject.reason)] += 1
+        elif reject.severity == "warning":
+            self.summary.warnings += 1
         else:
             self.summary.skipped += 1
         self._rows["rejects"].append({"source": self.source, "partition_month": self.month, **vars(reject),

@@ -90,6 +90,7 @@ def _metadata(summary: StageSummary, folder: Path) -> dict:
         "out_of_scope": summary.out_of_scope,
         "rejected": summary.rejected,
         "skipped_non_patent": summary.skipped,
+        "warnings": summary.warnings,
         "reject_rate": round(summary.reject_rate, 5),
         "documents_per_format": dg.MetadataValue.json(dict(summary.by_format)),
         "documents_per_office": dg.MetadataValue.json(dict(summary.by_office)),
@@ -144,7 +145,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             summary = ingest_partition(files, stager, context.log)
             context.log.info(
                 f"{source.name} {month}: {summary.documents} documents ({summary.out_of_scope} out of scope), "
-                f"{summary.rejected} rejected, {summary.skipped} skipped"
+                f"{summary.rejected} rejected, {summary.warnings} warnings, {summary.skipped} skipped"
             )
         globs = stager.close()
         # Then one short connection: delete-then-insert of the whole range in one transaction, so
