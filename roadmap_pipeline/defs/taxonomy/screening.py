@@ -11,13 +11,14 @@ import polars as pl
 
 from roadmap_pipeline.defs.resources import Embeddings, Warehouse
 from roadmap_pipeline.lib.embeddings import EmbeddingStats, embed_with_cache, text_hash
+from roadmap_pipeline.lib.language_counts import LANGUAGE_NAMES
 from roadmap_pipeline.lib.markdown import markdown_table
 from roadmap_pipeline.lib.screening import Reference, Scores, read_labels, score_candidates
 from roadmap_pipeline.lib.search import compile_expression, parse
 from roadmap_pipeline.lib.taxonomy import Subclass
-
-LANGUAGE_NAMES = {"en": "English", "ko": "Korean", "ja": "Japanese", "zh": "Chinese"}
 from roadmap_pipeline.lib.warehouse import run_sql
+
+_ENGLISH_NAMES = {code: english for code, (_, english) in LANGUAGE_NAMES.items()}
 
 # The compiled expression is SQL made by lib/search from fixed fragments and $q_ parameter names
 # only; every term the analyst wrote travels as a parameter.
@@ -64,8 +65,7 @@ def screen_subclass(
 
     texts = found["embed_text"].fill_null("").to_list()
     # Per language: the description, then its exclusions (English first).
-    references = [(lang, description, exclude) for lang, description, exclude in
-                  (subclass.screening_texts(lang) for lang in subclass.languages)]
+    references = [subclass.screening_texts(lang) for lang in subclass.languages]
     reference_texts = [text for _, description, exclude in references for text in (description, *exclude)]
     labelled_texts = labelled["embed_text"].fill_null("").to_list()
     embedder = embeddings.embedder()
@@ -138,7 +138,7 @@ def _rows(subclass: Subclass, found: pl.DataFrame, scores: Scores, labels: dict[
             pl.when(pl.col("exclusion").is_not_null())
             .then(pl.format(", exclusion {}", pl.col("exclusion").round(3)))
             .otherwise(pl.lit("")),
-            pl.col("reference").replace_strict(LANGUAGE_NAMES, default=pl.col("reference")),
+            pl.col("reference").replace_strict(_ENGLISH_NAMES, default=pl.col("reference")),
             pl.when(pl.col("is_valid")).then(pl.lit(">=")).otherwise(pl.lit("<")),
             pl.col("threshold").round(3),
             pl.when(pl.col("title_only")).then(pl.lit("; title only, no abstract: weaker evidence")).otherwise(pl.lit("")),
