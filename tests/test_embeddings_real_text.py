@@ -1,11 +1,12 @@
 """The default embedding model on real Korean patents: each abstract must find its English title.
 
-979 real KIPRIS records (tests/fixtures/corpora/kipris_inu_korean.csv): 965 distinct Korean
-abstracts, each against all 946 distinct English titles; a hit is an abstract whose most similar
-title is its own. bench/multilingual_bench.py measures every packaged model on the same task; there
-the English-only all-MiniLM-L6-v2, the default before, finds 61 of 965 (0.063), about chance for a
-model that cannot read Korean, and the packaged models reach 0.375 (e5-small) and 0.227
-(use-multilingual).
+979 real KIPRIS records (tests/fixtures/corpora/kipris_inu_korean.csv): the Korean abstracts of
+the first 300 records (298 distinct), each against all 946 distinct English titles of the file; a
+hit is an abstract whose most similar title is its own. The default finds 121 (0.406; 0.375 over
+all 965 abstracts, which takes three times as long). bench/multilingual_bench.py measures every
+packaged model on the whole file; there the English-only all-MiniLM-L6-v2, the default before,
+finds 61 of 965 (0.063), about chance for a model that cannot read Korean, and the packaged models
+reach 0.375 (e5-small) and 0.227 (use-multilingual).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ FLOOR = 0.30
 
 def test_default_model_finds_the_english_titles_of_korean_abstracts():
     records = pl.read_csv(KIPRIS, infer_schema=False)
-    found = top1_retrieval(embedder_for(DEFAULT_MODEL), records["abstract_ko"].to_list(),
-                           records["title_en"].to_list())
-    assert (found.queries, found.candidates) == (965, 946)
+    sample = records.head(300)
+    found = top1_retrieval(embedder_for(DEFAULT_MODEL), sample["abstract_ko"].to_list(),
+                           sample["title_en"].to_list(), distractors=records["title_en"].to_list())
+    assert (found.queries, found.candidates) == (298, 946)
     assert found.accuracy >= FLOOR >= 4 * MINILM_TOP1

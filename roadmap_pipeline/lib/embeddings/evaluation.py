@@ -37,13 +37,17 @@ class Retrieval:
         return self.hits / self.queries if self.queries else 0.0
 
 
-def top1_retrieval(embedder: Embedder, queries: Sequence[str], answers: Sequence[str]) -> Retrieval:
+def top1_retrieval(
+    embedder: Embedder, queries: Sequence[str], answers: Sequence[str], distractors: Sequence[str] = ()
+) -> Retrieval:
     """Embeds both sides and counts the queries whose nearest candidate is their answer.
 
     Args:
         embedder: The model under test (vectors L2-normalized, so a dot product is the cosine).
         queries: First text of each pair.
         answers: Second text of each pair, aligned with queries.
+        distractors: Further candidates that answer no query (a sample of the queries can then be
+            searched among all the answers, as hard a task as the whole set at a fraction of the cost).
 
     Returns:
         The counts.
@@ -56,12 +60,13 @@ def top1_retrieval(embedder: Embedder, queries: Sequence[str], answers: Sequence
     candidate_of: dict[str, int] = {}
     candidate_texts: list[str] = []
     wanted: dict[str, set[int]] = {}
-    for query, answer in zip(queries, answers):
-        key = answer.strip().casefold()
+    for text in [*answers, *distractors]:
+        key = text.strip().casefold()
         if key not in candidate_of:
             candidate_of[key] = len(candidate_texts)
-            candidate_texts.append(answer.strip())
-        wanted.setdefault(query, set()).add(candidate_of[key])
+            candidate_texts.append(text.strip())
+    for query, answer in zip(queries, answers):
+        wanted.setdefault(query, set()).add(candidate_of[answer.strip().casefold()])
     if not wanted:
         return Retrieval(0, 0, 0)
     query_texts = list(wanted)
