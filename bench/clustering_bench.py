@@ -39,9 +39,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from roadmap_pipeline.settings import corpora_dir  # noqa: E402
+
 WORK = ROOT / "bench" / "work" / "clustering"
 RESULTS = ROOT / "bench" / "results"
-KOEHRSEN = Path("/work/shared/corpora/koehrsen_nn_patents/neural_network_patent_query.csv")
+KOEHRSEN = corpora_dir() / "koehrsen_nn_patents" / "neural_network_patent_query.csv"
 
 from roadmap_pipeline.lib.clustering.cluster import (  # noqa: E402
     HDBSCANClusterer,

@@ -36,9 +36,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from roadmap_pipeline.settings import corpora_dir  # noqa: E402
+
 WORK = ROOT / "bench" / "work" / "embedding"
 RESULTS = ROOT / "bench" / "results"
-CORPORA = Path("/work/shared/corpora")
+CORPORA = corpora_dir()
 NN_PATENTS = CORPORA / "koehrsen_nn_patents" / "neural_network_patent_query.csv"
 GREEN_CONCRETE = CORPORA / "xamk_green_concrete_lens" / "patents.csv"
 HBM = CORPORA / "patstat_hbm_semiconductor" / "HBM_Gemini_With_Abstract.csv"

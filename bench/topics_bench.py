@@ -51,9 +51,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from roadmap_pipeline.settings import corpora_dir  # noqa: E402
+
 WORK = ROOT / "bench" / "work" / "topics"
 RESULTS = ROOT / "bench" / "results"
-KOEHRSEN = Path("/work/shared/corpora/koehrsen_nn_patents/neural_network_patent_query.csv")
+KOEHRSEN = corpora_dir() / "koehrsen_nn_patents" / "neural_network_patent_query.csv"
 QUERY = "neural network"  # the corpus's own search expression, kept out of labels as the asset does
 PCA_COMPONENTS = 5  # as the topics asset
 WORD_SWAP_SHARE = 0.05

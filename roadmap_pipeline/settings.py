@@ -39,6 +39,11 @@ def labels_dir() -> Path:
     return _path("ROADMAP_LABELS_DIR", "data/labels")
 
 
+def corpora_dir() -> Path:
+    """Real patent text corpora (CSV) the benchmarks read; beside the project by default."""
+    return _path("ROADMAP_CORPORA", "../shared/corpora")
+
+
 def embedding_model() -> str:
     """A packaged model's short name (`lib.embeddings.PACKAGED_MODELS`), or a sentence-transformers
     model name or directory; unset, the packaged default chosen on real text (see the README)."""
