@@ -1,4 +1,4 @@
-"""DuckDB connections and the runner of the SQL files in `sql/`."""
+"""DuckDB connections and the runner of the SQL files shipped in the package (`roadmap_pipeline/sql/`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import jinja2
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 # DuckDB's own default is 80 % of the machine's memory; a fixed cap keeps a stage's peak RSS
 # predictable (it spills larger sorts and joins to disk instead). ROADMAP_DUCKDB_MEMORY overrides it.
@@ -72,6 +72,11 @@ def statements(name: str, identifiers: Mapping[str, Any] | None = None) -> list[
     only thing ever formatted into SQL; each must be a lower-case ASCII word. Data always travels
     as parameters.
     """
+    return [_strip_comments(s.query) for s in _parse(name, identifiers)]
+
+
+def _parse(name: str, identifiers: Mapping[str, Any] | None) -> list[duckdb.Statement]:
+    """The file rendered with its identifiers, cut into statements by DuckDB's own parser."""
     identifiers = identifiers or {}
     for key, value in identifiers.items():
         _check_identifiers(key, value)
@@ -81,8 +86,15 @@ def statements(name: str, identifiers: Mapping[str, Any] | None = None) -> list[
         text = load_sql(name)
         for key, value in identifiers.items():
             text = text.replace("{" + key + "}", value)
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
-    return [s.strip() for s in body.split(";\n") if s.strip().rstrip(";").strip()]
+    return duckdb.extract_statements(text)
+
+
+def _strip_comments(statement: str) -> str:
+    """A statement as DuckDB's parser cut it, without its leading comment lines and final semicolon."""
+    lines = statement.strip().splitlines()
+    while lines and lines[0].lstrip().startswith("--"):
+        lines.pop(0)
+    return "\n".join(lines).strip().rstrip(";").strip()
 
 
 def _check_identifiers(key: str, value: Any) -> None:
@@ -107,6 +119,8 @@ def run_sql(
 ) -> None:
     """Execute every statement of `sql/<name>.sql`, passing each the named parameters it uses."""
     params = params or {}
-    for statement in statements(name, identifiers):
-        used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", statement)}
-        conn.execute(statement.rstrip(";"), used or None)
+    for statement in _parse(name, identifiers):
+        missing = statement.named_parameters - params.keys()
+        if missing:
+            raise ValueError(f"sql/{name}: no value for parameter(s) {sorted(missing)}")
+        conn.execute(statement, {k: params[k] for k in statement.named_parameters} or None)
