@@ -1,5 +1,5 @@
 -- family_fallback_edges (temp): links between families without priority or DOCDB evidence that publish one invention, both directions.
--- Needs family_priority_sets (families_priority_sets.sql).
+-- Needs family_priority_sets (families_priority_sets.sql) and the macro family_title_key (families_title_key.sql).
 -- Analysts' exports (a Lens list without priority numbers, Google Patents, a KIPRIS crawl) carry no
 -- priority claim and no DOCDB family id, so each of their publications (or applications, where the
 -- export gives the number) is a family of its own. A family takes part here only when none of its
@@ -50,8 +50,7 @@ WHERE d.filing_date IS NOT NULL;
 CREATE OR REPLACE TEMP TABLE family_fallback_titles AS
 WITH titles AS (
     SELECT DISTINCT doc_id, node,
-        trim(regexp_replace(' ' || regexp_replace(lower(strip_accents(t)), '[^\pL\pN]+', ' ', 'g'),
-                            '^ (a|an|the) ', '')) AS title_key
+        family_title_key(t) AS title_key
     FROM family_fallback_candidates, unnest([title, title_en]) AS u(t)
     WHERE t IS NOT NULL
 )

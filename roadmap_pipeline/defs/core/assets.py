@@ -1,17 +1,30 @@
 """Core layer: the five sources merged into one row per IP5 publication."""
 
 
+import time
+
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
 from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.raw.assets import KINDS, ensure_schema, raw_keys
-from roadmap_pipeline.defs.resources import Warehouse
 from roadmap_pipeline.lib.language_counts import documents_per_language
 from roadmap_pipeline.lib.markdown import markdown_table
 from roadmap_pipeline.lib.records import OFFICE_LANGUAGES, RAW_TABLES, SOURCES, Document
 from roadmap_pipeline.lib.warehouse import run_sql
 
 DOCUMENTS = dg.AssetKey(["core", "documents"])
+MERGED_PARTITIONS = dg.AssetKey(["core", "merged_partitions"])
+DOCUMENT_CHANGES = dg.AssetKey(["core", "document_changes"])
+
+
+class CoreConfig(dg.Config):
+    """How a core refresh runs."""
+
+    full: bool = False
+    """Recompute every core table from all raw partitions instead of merging what changed."""
+
+
 _NOT_MERGED = {"status", "source_format", "locator"}  # facts of a record, not of the publication
 _COLUMNS = [
     *((c.name, c.type, c.description) for c in RAW_TABLES[0].columns
@@ -39,14 +52,75 @@ _SPECS = [
     dg.AssetSpec(["core", "rejected_records"], group_name="core", kinds={"duckdb"}, code_version="2",
                  deps=raw_keys("rejects"),
                  description="One row per rejected record or file of any source, with the reason and an excerpt."),
+    dg.AssetSpec(MERGED_PARTITIONS, group_name="core", kinds={"duckdb"}, code_version="1",
+                 deps=[key for kind in KINDS for key in raw_keys(kind)],
+                 description="One row per raw partition (source, month) merged into core.documents, with its"
+                 " record count and a fingerprint of its rows.\n\nHow a refresh knows which months are new:"
+                 " a month not listed is merged on its own; a listed month gone from the raw tables or loaded"
+                 " again with other rows makes the merge a full recompute."),
+    dg.AssetSpec(DOCUMENT_CHANGES, group_name="core", kinds={"duckdb"}, code_version="1",
+                 description="One row per publication replaced in core.documents since the family tables last"
+                 " read this table, with its application id and cited documents before; one row of nulls after"
+                 " a full rebuild.\n\nThe family tables recompute only the families these publications touch"
+                 " and then empty it."),
 ]
 
 
-def merge_documents(conn) -> None:
-    """Rebuild core.documents, its child tables and core.rejected_records from every source's raw tables."""
+def merge_documents(conn, full: bool = False) -> tuple[str, str]:
+    """Bring core.documents, its child tables and core.rejected_records up to date with the raw tables.
+
+    Only the raw partitions not merged before are read (their publications' rows replaced from all
+    their records, their rejects appended), unless `full` is set or a merge of the new partitions
+    alone could differ from a rebuild: nothing merged yet, or a partition merged before that is gone
+    from the raw tables or whose rows changed (its old records cannot be told apart any more). Runs
+    in the caller's transaction.
+
+    Returns:
+        The mode ("full", "incremental" or "unchanged") and why it was chosen.
+    """
+    names = {"sources": [source.name for source in SOURCES], "kinds": KINDS}
+    run_sql(conn, "core_partitions", identifiers=names)
+    gone, changed, new = conn.sql(
+        """SELECT
+            count(*) FILTER (WHERE r.source IS NULL),
+            count(*) FILTER (WHERE r.source IS NOT NULL AND m.source IS NOT NULL
+                             AND (r.fingerprint, r.records) IS DISTINCT FROM (m.fingerprint, m.records)),
+            count(*) FILTER (WHERE m.source IS NULL)
+        FROM core.merged_partitions AS m FULL JOIN raw_partitions AS r USING (source, partition_month)"""
+    ).fetchone()
+    merged_before = conn.sql("SELECT count(*) FROM core.merged_partitions").fetchone()[0]
+    has_documents = conn.sql("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'core'"
+                             " AND table_name IN ('documents', 'document_changes') AND database_name = current_database()"
+                             ).fetchone()[0] == 2
+    if full:
+        mode, reason = "full", "a full recompute was asked for"
+    elif not merged_before or not has_documents:
+        mode, reason = "full", "no raw partition merged before"
+    elif gone:
+        mode, reason = "full", f"{gone} raw partition(s) merged before are gone from the raw tables"
+    elif changed:
+        mode, reason = "full", f"{changed} raw partition(s) merged before were loaded again with other rows"
+    elif not new:
+        return "unchanged", "no raw partition is new or changed"
+    else:
+        mode, reason = "incremental", f"{new} new raw partition(s)"
+    if mode == "incremental":
+        conn.execute("CREATE OR REPLACE TEMP TABLE core_new_partitions AS SELECT source, partition_month"
+                     " FROM raw_partitions ANTI JOIN core.merged_partitions USING (source, partition_month)")
+        conn.execute("CREATE OR REPLACE TEMP TABLE core_changed_docs AS SELECT DISTINCT doc_id FROM ("
+                     + " UNION ALL ".join(f"SELECT doc_id, source, partition_month FROM raw.{source.name}_documents"
+                                          for source in SOURCES)  # names from lib/records.py
+                     + ") SEMI JOIN core_new_partitions USING (source, partition_month)")
     run_sql(conn, "core_documents",
             {"offices": list(OFFICE_LANGUAGES), "office_languages": list(OFFICE_LANGUAGES.values())},
-            {"sources": [source.name for source in SOURCES], "kinds": KINDS})
+            {**names, "incremental": mode == "incremental"})
+    if mode == "full":
+        conn.execute("DELETE FROM core.merged_partitions")
+        conn.execute("INSERT INTO core.merged_partitions BY NAME SELECT * FROM raw_partitions")
+    else:
+        conn.execute("INSERT INTO core.merged_partitions BY NAME SELECT * FROM raw_partitions"
+                     " SEMI JOIN core_new_partitions USING (source, partition_month)")
+    return mode, reason
 
 
 @dg.multi_asset(
@@ -55,22 +129,28 @@ def merge_documents(conn) -> None:
     pool="duckdb",
     check_specs=[dg.AssetCheckSpec("doc_id_unique", asset=DOCUMENTS)],
 )
-def documents(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    """core.documents, its child tables and the quarantine of rejected records, from all raw partitions."""
-    with warehouse.connect() as conn:
+def documents(context: dg.AssetExecutionContext, config: CoreConfig, warehouse: DuckDBResource):
+    """core.documents, its child tables and the quarantine of rejected records, from the raw partitions not merged before."""
+    started = time.perf_counter()
+    with warehouse.get_connection() as conn:
         ensure_schema(conn)
         conn.execute("BEGIN TRANSACTION")
-        merge_documents(conn)
+        mode, reason = merge_documents(conn, config.full)
         conn.execute("COMMIT")
-        # all_documents and offices: temporary relations of the merge, on this connection
+        seconds = round(time.perf_counter() - started, 2)
+        context.log.info(f"core.documents: {mode} merge ({reason}) in {seconds} s")
         stats = conn.sql(
             """SELECT
                 (SELECT count(*) FROM core.documents),
                 (SELECT count(DISTINCT doc_id) FROM core.documents),
-                (SELECT count(DISTINCT doc_id) FROM all_documents ANTI JOIN offices USING (office)),
                 (SELECT count(*) FROM core.documents WHERE len(sources) > 1),
-                (SELECT count(*) FROM core.rejected_records WHERE severity = 'error')"""
+                (SELECT count(*) FROM core.rejected_records WHERE severity = 'error'),
+                (SELECT count(*) FROM core.document_changes)"""
         ).fetchone()
+        out_of_scope = conn.execute(
+            "SELECT count(DISTINCT doc_id) FROM ("
+            + " UNION ALL ".join(f"SELECT doc_id, office FROM raw.{source.name}_documents" for source in SOURCES)
+            + ") WHERE NOT list_contains($offices, office)", {"offices": list(OFFICE_LANGUAGES)}).fetchone()[0]
         per_office = dict(conn.sql("SELECT office, count(*) FROM core.documents GROUP BY 1 ORDER BY 1").fetchall())
         languages = documents_per_language(conn)
         rows = {spec.key: conn.sql(f"SELECT count(*) FROM {'.'.join(spec.key.path)}").fetchone()[0]  # fixed names
@@ -79,7 +159,7 @@ def documents(context: dg.AssetExecutionContext, warehouse: Warehouse):
             "SELECT doc_id, publication_date, coalesce(title_en, title) AS title, array_to_string(sources, ',') AS sources"
             " FROM core.documents ORDER BY publication_date DESC NULLS LAST, doc_id LIMIT 10"
         ).pl()
-    total, distinct, out_of_scope, merged, rejected = stats
+    total, distinct, merged, rejected, pending = stats
     context.log.info(f"core.documents: {total} publications, {merged} merged from several sources")
     for key, count in rows.items():
         metadata = {"dagster/row_count": count}
@@ -90,10 +170,15 @@ def documents(context: dg.AssetExecutionContext, warehouse: Warehouse):
                     ["language", "titles", "abstracts"], languages.iter_rows())),
                 "merged_from_several_sources": merged,
                 "out_of_scope_publications": out_of_scope,
+                "merge": mode,
+                "merge_reason": reason,
+                "seconds": seconds,
                 "preview": dg.MetadataValue.md(markdown_table(preview.columns, preview.iter_rows())),
             })
         elif key.path[-1] == "rejected_records":
             metadata["errors"] = rejected
+        elif key == DOCUMENT_CHANGES:
+            metadata["publications_pending_for_families"] = pending
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
     yield dg.AssetCheckResult(asset_key=DOCUMENTS, check_name="doc_id_unique", passed=total == distinct,
                               metadata={"rows": total, "distinct_doc_ids": distinct})

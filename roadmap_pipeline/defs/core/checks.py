@@ -2,9 +2,9 @@
 
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
-from roadmap_pipeline.defs.core.families import families, family_members
-from roadmap_pipeline.defs.resources import Warehouse
+from roadmap_pipeline.defs.core.families import FAMILIES, FAMILY_MEMBERS
 
 MAX_OFFICES = 5
 
@@ -59,34 +59,34 @@ def linkage_shares(conn) -> dict:
     }
 
 
-@dg.asset_check(asset=family_members, description="Every document of core.documents is in exactly one family.")
-def every_document_in_one_family(warehouse: Warehouse) -> dg.AssetCheckResult:
-    with warehouse.connect() as conn:
+@dg.asset_check(asset=FAMILY_MEMBERS, description="Every document of core.documents is in exactly one family.")
+def every_document_in_one_family(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    with warehouse.get_connection() as conn:
         problems = membership_problems(conn)
     return dg.AssetCheckResult(passed=not any(problems.values()), metadata=problems)
 
 
-@dg.asset_check(asset=families, description="No family without members; member_count matches core.family_members.")
-def no_empty_families(warehouse: Warehouse) -> dg.AssetCheckResult:
-    with warehouse.connect() as conn:
+@dg.asset_check(asset=FAMILIES, description="No family without members; member_count matches core.family_members.")
+def no_empty_families(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    with warehouse.get_connection() as conn:
         problems = family_shape_problems(conn)
     return dg.AssetCheckResult(passed=not any(problems.values()), metadata=problems)
 
 
-@dg.asset_check(asset=families, description="family_size (IP5 offices with a member) is between 1 and 5.")
-def family_size_between_1_and_5(warehouse: Warehouse) -> dg.AssetCheckResult:
-    with warehouse.connect() as conn:
+@dg.asset_check(asset=FAMILIES, description="family_size (IP5 offices with a member) is between 1 and 5.")
+def family_size_between_1_and_5(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    with warehouse.get_connection() as conn:
         problems = size_problems(conn)
     return dg.AssetCheckResult(passed=not any(problems.values()), metadata=problems)
 
 
 @dg.asset_check(
-    asset=families,
+    asset=FAMILIES,
     description="Share of families linked by DOCDB family id, by priorities alone, both, or by the fallback"
     " (in metadata); fails only if a family has no linkage recorded.",
 )
-def family_linkage_shares(warehouse: Warehouse) -> dg.AssetCheckResult:
-    with warehouse.connect() as conn:
+def family_linkage_shares(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    with warehouse.get_connection() as conn:
         stats = linkage_shares(conn)
     valid = {"docdb", "priorities", "both", "fallback"}
     return dg.AssetCheckResult(

@@ -9,11 +9,11 @@ year lies in the window, hence family_id and priority_year in each.
 
 import dagster as dg
 
-from roadmap_pipeline.defs.core.families import families
+from roadmap_pipeline.defs.core.families import FAMILIES
 from roadmap_pipeline.defs.taxonomy.assets import subclass_patents, subclasses
 
 LINEAGE = "dagster/column_lineage"
-FAMILIES, SUBCLASSES, SUBCLASS_PATENTS = families.key, subclasses.key, subclass_patents.key
+SUBCLASSES, SUBCLASS_PATENTS = subclasses.key, subclass_patents.key
 FACTS = dg.AssetKey(["indicators", "subclass_facts"])
 
 # indicators.subclass_facts: copies of the subclass's and its valid families' columns.
