@@ -194,7 +194,25 @@ def test_classifier_with_no_candidates():
     assert scores.relevance.shape == (0,)
 
 
-@pytest.mark.parametrize(("n_valid", "n_noise"), [(2, 4), (4, 2), (4, 0)])
+def test_noise_verdicts_alone_train_a_classifier_with_the_unjudged_candidates_as_valid():
+    # The unjudged candidates, mostly valid as a search expression's hits are, stand in for the
+    # valid families: three noise verdicts are enough.
+    candidates = np.vstack([NEAR_VALID, VALID_LABELLED, NEAR_NOISE])
+    scores = score_candidates(candidates, E3, labelled=labelled_set(0, 3))
+    assert scores.method == "classifier"
+    assert scores.is_valid.tolist() == [True] * 6 + [False, False], scores.relevance
+    assert "0 valid and 3 noise" in scores.note and "8 unjudged candidates" in scores.note
+
+
+def test_judged_candidates_are_not_also_taken_as_unjudged():
+    candidates = np.vstack([NEAR_VALID, VALID_LABELLED, NEAR_NOISE, NOISE_LABELLED[:3]])
+    judged = np.array([False] * 8 + [True] * 3)
+    scores = score_candidates(candidates, E3, labelled=labelled_set(0, 3), labelled_candidates=judged)
+    assert "8 unjudged candidates" in scores.note
+    assert scores.is_valid.tolist() == [True] * 6 + [False] * 5, scores.relevance
+
+
+@pytest.mark.parametrize(("n_valid", "n_noise"), [(4, 2), (4, 0)])
 def test_too_few_labels_fall_back_to_the_description_and_say_so(n_valid, n_noise):
     scores = score_candidates(CANDIDATES, DESCRIPTION, labelled=labelled_set(n_valid, n_noise))
     assert scores.method == "description"

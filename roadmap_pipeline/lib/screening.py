@@ -10,9 +10,17 @@ Three ways to score, chosen per subclass by what the analyst supplied:
   (1,808 families, 1,920 candidates): at threshold 0.40 on ``description`` alone, precision 0.93 and
   recall 0.94 overall but 0.66 recall in one subclass and 0.85 precision in another; with exclusions at
   0.0, 0.99 and 0.99 overall and at least 0.91 in every subclass.
-- ``classifier``: where labelled families exist (``data/labels/<subclass_key>.csv``), a logistic
-  regression on embeddings trained on them, as in automated patent landscaping; the score is the
-  probability of ``valid``.
+- ``classifier``: where the analyst judged at least 3 candidates noise (verdicts in ``data/labels``,
+  see lib/review.py), a logistic regression on embeddings, as in automated patent landscaping; the
+  score is the probability of ``valid``. Trained on the judged families and, weighted 0.2 as valid,
+  every other candidate: the search expression's hits are mostly valid, so with a handful of
+  verdicts the unjudged hits teach the model what the subclass looks like and the noise verdicts what
+  it does not (positive-unlabelled learning). Measured on the demo corpus with its exclusions removed
+  (bench/review_bench.py, multilingual-e5-small, uncertainty-ordered review): with 20 verdicts per
+  subclass, precision 0.983 and recall 0.993 overall; trained on the judged families alone, 0.990
+  and 0.783, since a few verdicts, mostly noise, cannot describe the valid families. Embeddings are
+  standardized over the subclass's candidates first: the model's cosines all sit near 0.8, and
+  unscaled the regression barely moves from 0.5.
 
 Languages: a candidate is compared with the description and exclusions in its own text language
 where the taxonomy gives them, else in English. A multilingual model puts a Korean abstract nearer
@@ -41,6 +49,8 @@ import numpy as np
 
 DEFAULT_THRESHOLDS = {"description": 0.40, "description_vs_exclude": 0.0, "classifier": 0.5}
 MIN_LABELS_PER_CLASS = 3
+# Weight of an unjudged candidate, taken as valid, against an analyst's verdict (1).
+UNJUDGED_WEIGHT = 0.2
 _VALID = {"valid", "1", "true", "yes", "y", "유효"}
 _NOISE = {"noise", "0", "false", "no", "n", "노이즈", "무효"}
 
@@ -87,6 +97,7 @@ def score_candidates(
     seed: int = 0,
     languages: Sequence[str | None] | None = None,
     translations: Mapping[str, Reference] | None = None,
+    labelled_candidates: np.ndarray | None = None,
 ) -> Scores:
     """Score candidate families for one subclass.
 
@@ -107,6 +118,8 @@ def score_candidates(
             are English.
         translations: language → its description and exclusions, embedded; each must have
             exclusions exactly when the English description does.
+        labelled_candidates: (n,) bool, True for candidates among `labelled` (left out of the
+            unjudged candidates the classifier takes as weakly valid); None: none of them.
     """
     n = len(candidates)
     english = Reference(description, excludes if excludes is not None and len(excludes) else None)
@@ -134,13 +147,15 @@ def score_candidates(
     if labelled is not None:
         vectors, labels = labelled
         n_valid, n_noise = int(labels.sum()), int((~labels).sum())
-        if min(n_valid, n_noise) >= MIN_LABELS_PER_CLASS:
-            relevance = _classify(vectors, labels, candidates, seed)
+        if n_noise >= MIN_LABELS_PER_CLASS:
+            judged = np.zeros(n, dtype=bool) if labelled_candidates is None else np.asarray(labelled_candidates, dtype=bool)
+            relevance = _classify(vectors, labels, candidates, judged, seed)
             return Scores(relevance, similarity, exclusion, "classifier",
                           _threshold("classifier", threshold),
-                          f"logistic regression on {n_valid} valid and {n_noise} noise labelled families", used)
+                          f"logistic regression on {n_valid} valid and {n_noise} noise labelled families"
+                          f" and {int((~judged).sum())} unjudged candidates weighted {UNJUDGED_WEIGHT} as valid", used)
         note = (f"labels ignored: {n_valid} valid and {n_noise} noise labelled families found, "
-                f"at least {MIN_LABELS_PER_CLASS} of each are needed; ")
+                f"at least {MIN_LABELS_PER_CLASS} noise are needed; ")
     if exclusion is not None:
         method = "description_vs_exclude"
         relevance = similarity - exclusion
@@ -165,14 +180,21 @@ def _threshold(method: str, override: float | None) -> float:
     return DEFAULT_THRESHOLDS[method] if override is None else float(override)
 
 
-def _classify(vectors: np.ndarray, labels: np.ndarray, candidates: np.ndarray, seed: int) -> np.ndarray:
+def _classify(vectors: np.ndarray, labels: np.ndarray, candidates: np.ndarray, judged: np.ndarray,
+              seed: int) -> np.ndarray:
     from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
 
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000, random_state=seed)
-    model.fit(vectors, labels.astype(int))
     if not len(candidates):
         return np.zeros(0, dtype=np.float32)
-    return model.predict_proba(candidates)[:, 1].astype(np.float32)
+    unjudged = candidates[~judged]
+    features = np.vstack([vectors, unjudged])
+    target = np.concatenate([labels.astype(int), np.ones(len(unjudged), dtype=int)])
+    weight = np.concatenate([np.ones(len(vectors)), np.full(len(unjudged), UNJUDGED_WEIGHT)])
+    scaler = StandardScaler().fit(np.vstack([candidates, vectors]))
+    model = LogisticRegression(C=0.1, class_weight="balanced", max_iter=2000, random_state=seed)
+    model.fit(scaler.transform(features), target, sample_weight=weight)
+    return model.predict_proba(scaler.transform(candidates))[:, 1].astype(np.float32)
 
 
 def read_labels(path: Path) -> dict[str, bool]:
