@@ -259,11 +259,11 @@ def ingest(raw: Path, warehouse: Path) -> None:
 
     from roadmap_pipeline.defs.core.assets import documents
     from roadmap_pipeline.defs.raw.assets import raw_assets
-    from roadmap_pipeline.defs.resources import LandingZone, Warehouse
+    from roadmap_pipeline.defs.resources import LandingZone, warehouse_resource
     from roadmap_pipeline.run import landing_months, month_ranges
 
     started = time.perf_counter()
-    resources = {"warehouse": Warehouse(path=str(warehouse)),
+    resources = {"warehouse": warehouse_resource(str(warehouse)),
                  "landing_zone": LandingZone(raw_dir=str(raw), artifacts_dir=str(raw.parent / "artifacts"))}
     instance = dg.DagsterInstance.ephemeral()
     for first, last in month_ranges(landing_months(raw)):

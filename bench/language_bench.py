@@ -31,7 +31,11 @@ Figures on a synthetic corpus are optimistic: its native texts are generated fro
 Writes bench/results/language_bench.json and bench/results/language_bench.md.
 
 Usage: python bench/language_bench.py [--models all-MiniLM-L6-v2 default] [--work DIR] [--strategies]
-           [--documents N] [--seed S] [--reuse]
+           [--documents N] [--seed S] [--reuse] [--cache DIR]
+
+--cache seeds each model's fresh embedding cache with a copy of DIR (an ``embeddings`` directory of
+an earlier run on the same corpus): vectors are keyed by model and text, so the figures are those of
+a run from scratch, without embedding the corpus again; the timings are then not comparable.
 """
 
 from __future__ import annotations
@@ -46,7 +50,6 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import polars as pl
 
@@ -90,7 +93,7 @@ def environment(work: Path, model: str) -> dict:
     return env
 
 
-def run_model(work: Path, model: str, reuse: bool) -> dict:
+def run_model(work: Path, model: str, reuse: bool, cache: Path | None = None) -> dict:
     env = environment(work, model)
     base = work / model
     if reuse and (base / "warehouse.duckdb").is_file():
@@ -102,6 +105,8 @@ def run_model(work: Path, model: str, reuse: bool) -> dict:
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
+    if cache is not None:
+        shutil.copytree(cache, base / "artifacts" / "embeddings")
     progress(f"{model}: roadmap materialize")
     timing = roadmap("materialize", env=env, log=base / "materialize.log")
     progress(f"{model}: {timing['wall_s']} s wall, {timing['cpu_s']} s CPU")
@@ -116,10 +121,11 @@ def cluster_language_agreement(landing: Path, warehouse: Path) -> pl.DataFrame:
     """
     from sklearn.metrics import adjusted_rand_score
 
+    from roadmap_pipeline.defs.resources import connect
     from roadmap_pipeline.demo.synthetic.evaluate import family_map, planted_families
 
     planted = planted_families(landing)
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with connect(warehouse) as conn:
         mapping = family_map(conn, planted)
         members = conn.sql("SELECT subclass_key, family_id, cluster_id FROM topics.cluster_members").pl()
     rows = [(s, planted[mapping[f]]["topic"], planted[mapping[f]]["text_lang"], c)
@@ -153,6 +159,7 @@ def koehrsen_tests(model: str) -> str:
 
 
 def evaluate(work: Path, model: str) -> dict:
+    from roadmap_pipeline.defs.resources import connect
     from roadmap_pipeline.demo.synthetic.evaluate import (
         cluster_agreement,
         korea_share_agreement,
@@ -160,7 +167,7 @@ def evaluate(work: Path, model: str) -> dict:
     )
 
     landing, warehouse = work / "raw", work / model / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with connect(warehouse) as conn:
         model_id = conn.sql("SELECT any_value(model) FROM taxonomy.subclass_patents").fetchone()[0]
     screening = screening_scores_by_language(landing, warehouse)
     korea = korea_share_agreement(landing, warehouse)
@@ -192,6 +199,7 @@ def strategies(work: Path, source_model: str, models: list[str]) -> list[dict]:
     do not depend on the model); relevance is the description similarity minus the highest
     exclusion similarity, threshold 0, as the screening's default.
     """
+    from roadmap_pipeline.defs.resources import connect
     from roadmap_pipeline.demo.synthetic.evaluate import family_map, planted_families
     from roadmap_pipeline.lib.embeddings import embed_with_cache, embedder_for
     from roadmap_pipeline.lib.embeddings.cache import EmbeddingCache
@@ -200,7 +208,7 @@ def strategies(work: Path, source_model: str, models: list[str]) -> list[dict]:
 
     landing, warehouse = work / "raw", work / source_model / "warehouse.duckdb"
     planted = planted_families(landing)
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with connect(warehouse) as conn:
         mapping = family_map(conn, planted)
         candidates = conn.sql(
             "SELECT p.subclass_key, p.family_id, t.embed_text, t.embed_lang FROM taxonomy.subclass_patents AS p"
@@ -337,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--documents", type=int, default=None, help="corpus size (default: the demo's)")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--reuse", action="store_true", help="keep a model's warehouse from an earlier run")
+    parser.add_argument("--cache", type=Path, default=None, help="seed each model's embedding cache with a copy of DIR")
     parser.add_argument("--strategies", action="store_true", help="re-score the candidates with each strategy")
     args = parser.parse_args(argv)
 
@@ -347,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         options = [*(["--documents", str(args.documents)] if args.documents else []),
                    *(["--seed", str(args.seed)] if args.seed is not None else [])]
         roadmap("generate", *options, env=environment(work, "generate"), log=work / "generate.log")
-    timings = {model: run_model(work, model, args.reuse) for model in args.models}
+    timings = {model: run_model(work, model, args.reuse, args.cache) for model in args.models}
     results = [evaluate(work, model) for model in args.models]
     strategy_rows = strategies(work, args.models[0], args.models) if args.strategies else []
     RESULTS.mkdir(parents=True, exist_ok=True)

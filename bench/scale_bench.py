@@ -262,6 +262,8 @@ def warehouse_counts(path: Path) -> dict:
     """Row counts of the warehouse after a phase: documents, families, candidates and valid families."""
     import duckdb
 
+    from roadmap_pipeline.defs.resources import connect
+
     queries = {
         "documents": "SELECT count(*) FROM core.documents",
         "families": "SELECT count(*) FROM core.families",
@@ -270,7 +272,7 @@ def warehouse_counts(path: Path) -> dict:
         "valid_pairs": "SELECT count(*) FROM taxonomy.subclass_patents WHERE is_valid",
     }
     counts = {}
-    with duckdb.connect(str(path), read_only=True) as conn:
+    with connect(path) as conn:
         for name, query in queries.items():
             try:
                 counts[name] = conn.sql(query).fetchone()[0]

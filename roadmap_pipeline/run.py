@@ -24,7 +24,7 @@ from roadmap_pipeline.lib.language_counts import (
 )
 from roadmap_pipeline.lib.records import SOURCES
 from roadmap_pipeline.lib.taxonomy import TaxonomyError
-from roadmap_pipeline.lib.warehouse import connect
+from roadmap_pipeline.defs.resources import connect
 
 # Step-level progress without Dagster's debug events.
 _RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -144,7 +144,7 @@ def _next_month(month: str) -> str:
 
 def summary_text(definitions: dg.Definitions = defs) -> str:
     """A short account of the warehouse for the terminal."""
-    warehouse_path = definitions.resources["warehouse"].path
+    warehouse_path = definitions.resources["warehouse"].database
     raw_dir = Path(definitions.resources["landing_zone"].raw_dir)
     with connect(warehouse_path) as conn:
         per_office = conn.sql(

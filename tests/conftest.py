@@ -14,10 +14,10 @@ def pipeline_definitions(root: Path, taxonomy: Path | None = None, backend: str 
     """The code location on a landing zone under `root`, with its own warehouse, artifacts and taxonomy."""
     from roadmap_pipeline import settings
     from roadmap_pipeline.definitions import build_definitions
-    from roadmap_pipeline.defs.resources import Embeddings, LandingZone, TaxonomyFile, Warehouse
+    from roadmap_pipeline.defs.resources import Embeddings, LandingZone, TaxonomyFile, warehouse_resource
 
     return build_definitions({
-        "warehouse": Warehouse(path=str(root / "wh.duckdb")),
+        "warehouse": warehouse_resource(str(root / "wh.duckdb")),
         "landing_zone": LandingZone(raw_dir=str(root / "raw"), artifacts_dir=str(root / "artifacts")),
         "taxonomy_file": TaxonomyFile(path=str(taxonomy or settings.taxonomy_path())),
         "embeddings": Embeddings(backend=backend, cache_dir=str(root / "artifacts" / "embeddings")),

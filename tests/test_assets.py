@@ -8,7 +8,7 @@ import pytest
 
 from roadmap_pipeline.defs.core.assets import documents
 from roadmap_pipeline.defs.raw.assets import raw_assets
-from roadmap_pipeline.defs.resources import LandingZone, Warehouse
+from roadmap_pipeline.defs.resources import LandingZone, warehouse_resource
 
 MONTH = "2013-04"
 
@@ -33,7 +33,7 @@ def landing(tmp_path, fixtures):
 
 def _resources(root):
     return {
-        "warehouse": Warehouse(path=str(root / "wh.duckdb")),
+        "warehouse": warehouse_resource(str(root / "wh.duckdb")),
         "landing_zone": LandingZone(raw_dir=str(root / "raw"), artifacts_dir=str(root / "artifacts")),
     }
 

@@ -7,7 +7,7 @@ import duckdb
 
 from roadmap_pipeline.defs.core.assets import documents
 from roadmap_pipeline.defs.raw.assets import raw_assets
-from roadmap_pipeline.defs.resources import LandingZone, Warehouse
+from roadmap_pipeline.defs.resources import LandingZone, warehouse_resource
 
 MONTH = "2013-04"
 # A Google Patents export as the tool writes it (search URL line, then the header), naming one
@@ -26,7 +26,7 @@ def test_export_and_bulk_records_merge(tmp_path, fixtures):
     shutil.copy(fixtures / "uspto" / "PatentsView-DB__ipg130416.small.xml", raw / "US" / MONTH)
     (raw / "EXPORTS" / MONTH).mkdir(parents=True)
     (raw / "EXPORTS" / MONTH / "google.csv").write_text(EXPORT, encoding="utf-8")
-    resources = {"warehouse": Warehouse(path=str(tmp_path / "wh.duckdb")),
+    resources = {"warehouse": warehouse_resource(str(tmp_path / "wh.duckdb")),
                  "landing_zone": LandingZone(raw_dir=str(raw), artifacts_dir=str(tmp_path / "art"))}
     instance = dg.DagsterInstance.ephemeral()
     assert dg.materialize(raw_assets, partition_key=MONTH, resources=resources, instance=instance).success

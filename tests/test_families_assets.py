@@ -9,7 +9,7 @@ from roadmap_pipeline.defs.core.assets import documents
 from roadmap_pipeline.defs.core.checks import family_checks
 from roadmap_pipeline.defs.core.families import families, family_members
 from roadmap_pipeline.defs.raw.assets import raw_assets
-from roadmap_pipeline.defs.resources import LandingZone, Warehouse
+from roadmap_pipeline.defs.resources import LandingZone, warehouse_resource
 
 MONTH = "2024-08"
 
@@ -21,7 +21,7 @@ def test_documents_to_families_with_checks(tmp_path, fixtures):
         folder.mkdir(parents=True)
         for path in sorted(fixtures.glob(pattern)):
             shutil.copy(path, folder)
-    resources = {"warehouse": Warehouse(path=str(tmp_path / "wh.duckdb")),
+    resources = {"warehouse": warehouse_resource(str(tmp_path / "wh.duckdb")),
                  "landing_zone": LandingZone(raw_dir=str(tmp_path / "raw"), artifacts_dir=str(tmp_path / "art"))}
     instance = dg.DagsterInstance.ephemeral()
     assert dg.materialize(raw_assets, partition_key=MONTH, resources=resources, instance=instance).success

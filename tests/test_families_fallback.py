@@ -23,7 +23,7 @@ from test_families_sql import Core
 from roadmap_pipeline.defs.core.assets import documents
 from roadmap_pipeline.defs.core.families import build_families, build_family_members
 from roadmap_pipeline.defs.raw.assets import raw_assets
-from roadmap_pipeline.defs.resources import LandingZone, Warehouse
+from roadmap_pipeline.defs.resources import LandingZone, warehouse_resource
 from roadmap_pipeline.run import landing_months, month_ranges
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -153,7 +153,7 @@ def pairwise(found: dict[str, str], truth: dict[str, str]) -> dict:
 
 
 def _ingest(raw, warehouse) -> None:
-    resources = {"warehouse": Warehouse(path=str(warehouse)),
+    resources = {"warehouse": warehouse_resource(str(warehouse)),
                  "landing_zone": LandingZone(raw_dir=str(raw), artifacts_dir=str(raw.parent / "artifacts"))}
     instance = dg.DagsterInstance.ephemeral()
     for first, last in month_ranges(landing_months(raw)):

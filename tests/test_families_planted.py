@@ -14,7 +14,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from roadmap_pipeline.defs.core.assets import documents
 from roadmap_pipeline.defs.core.families import build_family_members
 from roadmap_pipeline.defs.raw.assets import raw_assets
-from roadmap_pipeline.defs.resources import LandingZone, Warehouse
+from roadmap_pipeline.defs.resources import LandingZone, warehouse_resource
 from roadmap_pipeline.run import landing_months, month_ranges
 
 synthetic = pytest.importorskip("roadmap_pipeline.demo.synthetic")
@@ -23,7 +23,7 @@ synthetic = pytest.importorskip("roadmap_pipeline.demo.synthetic")
 def test_priority_grouping_recovers_planted_families(tmp_path):
     raw = tmp_path / "raw"
     synthetic.generate_corpus(raw, 3000, seed=7)
-    resources = {"warehouse": Warehouse(path=str(tmp_path / "wh.duckdb")),
+    resources = {"warehouse": warehouse_resource(str(tmp_path / "wh.duckdb")),
                  "landing_zone": LandingZone(raw_dir=str(raw), artifacts_dir=str(tmp_path / "art"))}
     instance = dg.DagsterInstance.ephemeral()
     for first, last in month_ranges(landing_months(raw)):

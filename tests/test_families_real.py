@@ -19,7 +19,7 @@ import pytest
 from roadmap_pipeline.defs.core.assets import documents
 from roadmap_pipeline.defs.core.families import build_families, build_family_members
 from roadmap_pipeline.defs.raw.assets import raw_assets
-from roadmap_pipeline.defs.resources import LandingZone, Warehouse
+from roadmap_pipeline.defs.resources import LandingZone, warehouse_resource
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MONTH = "2024-08"
@@ -38,7 +38,7 @@ def _warehouse(root, fixtures, landing) -> str:
         for pattern in patterns:
             for path in sorted(fixtures.glob(pattern)):
                 shutil.copy(path, folder)
-    resources = {"warehouse": Warehouse(path=str(root / "wh.duckdb")),
+    resources = {"warehouse": warehouse_resource(str(root / "wh.duckdb")),
                  "landing_zone": LandingZone(raw_dir=str(root / "raw"), artifacts_dir=str(root / "artifacts"))}
     instance = dg.DagsterInstance.ephemeral()
     assert dg.materialize(raw_assets, partition_key=MONTH, resources=resources, instance=instance).success

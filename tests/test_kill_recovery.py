@@ -16,7 +16,7 @@ import dagster as dg
 import duckdb
 
 from roadmap_pipeline.defs.raw.assets import raw_assets
-from roadmap_pipeline.defs.resources import LandingZone, Warehouse
+from roadmap_pipeline.defs.resources import LandingZone, warehouse_resource
 
 MONTH = "2013-04"
 FILES = {"US": "uspto/PatentsView-DB__ipg130416.small.xml", "EP": "epo-docdb/go-epo-bdds__DE-backfile.xml"}
@@ -26,7 +26,7 @@ CHILD = textwrap.dedent("""
     import os, signal, sys
     import dagster as dg
     import roadmap_pipeline.defs.raw.assets as raw
-    from roadmap_pipeline.defs.resources import LandingZone, Warehouse
+    from roadmap_pipeline.defs.resources import LandingZone, warehouse_resource
 
     def run_sql_then_die(conn, name, *args, **kwargs):
         original(conn, name, *args, **kwargs)
@@ -37,7 +37,7 @@ CHILD = textwrap.dedent("""
     raw.run_sql = run_sql_then_die
     root = sys.argv[1]
     dg.materialize(raw.raw_assets, partition_key=sys.argv[2], resources={
-        "warehouse": Warehouse(path=root + "/wh.duckdb"),
+        "warehouse": warehouse_resource(root + "/wh.duckdb"),
         "landing_zone": LandingZone(raw_dir=root + "/raw", artifacts_dir=root + "/art"),
     })
 """)
@@ -51,7 +51,7 @@ def _landing(root, fixtures):
 
 
 def _materialize(root):
-    resources = {"warehouse": Warehouse(path=str(root / "wh.duckdb")),
+    resources = {"warehouse": warehouse_resource(str(root / "wh.duckdb")),
                  "landing_zone": LandingZone(raw_dir=str(root / "raw"), artifacts_dir=str(root / "art"))}
     assert dg.materialize(raw_assets, partition_key=MONTH, resources=resources,
                           instance=dg.DagsterInstance.ephemeral()).success

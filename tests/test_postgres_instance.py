@@ -30,7 +30,7 @@ from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.refresh import CHAIN_TAG
 from roadmap_pipeline.demo.synthetic import generate_corpus
 from roadmap_pipeline.lib.taxonomy import write_subset
-from roadmap_pipeline.lib.warehouse import connect
+from roadmap_pipeline.defs.resources import connect
 from roadmap_pipeline.run import landing_months, month_ranges
 
 pytest.importorskip("dagster_postgres", reason="dagster-postgres is not installed (pip install dagster-postgres==0.29.27)")

@@ -47,7 +47,7 @@ def test_summary_prints_documents_and_valid_families_per_language(tmp_path):
         conn.execute("CREATE TABLE taxonomy.search_texts (family_id VARCHAR, embed_lang VARCHAR)")
         conn.execute("INSERT INTO taxonomy.search_texts VALUES ('f1', 'en'), ('f2', 'ko'), ('f3', 'ko'), ('f4', 'ja')")
     definitions = SimpleNamespace(resources={
-        "warehouse": SimpleNamespace(path=str(path)),
+        "warehouse": SimpleNamespace(database=str(path)),
         "landing_zone": SimpleNamespace(raw_dir=str(tmp_path / "raw"), artifacts_dir=str(tmp_path / "artifacts")),
     })
     lines = summary_text(definitions).splitlines()

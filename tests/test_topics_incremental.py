@@ -16,7 +16,7 @@ import pytest
 
 from roadmap_pipeline import settings as project_settings
 from roadmap_pipeline.defs.partitions import subclass_partitions
-from roadmap_pipeline.defs.resources import Embeddings, LandingZone, TaxonomyFile, Warehouse
+from roadmap_pipeline.defs.resources import Embeddings, LandingZone, TaxonomyFile, warehouse_resource
 from roadmap_pipeline.defs.topics.assets import topic_assets
 from roadmap_pipeline.defs.topics.network import patent_network
 from roadmap_pipeline.lib.clustering import (
@@ -250,7 +250,7 @@ def warehouse(tmp_path_factory):
     root = tmp_path_factory.mktemp("incremental")
     _add_families(root / "wh.duckdb", _families(60, seed=1))
     resources = {
-        "warehouse": Warehouse(path=str(root / "wh.duckdb")),
+        "warehouse": warehouse_resource(str(root / "wh.duckdb")),
         "taxonomy_file": TaxonomyFile(path=str(project_settings.taxonomy_path())),
         "embeddings": Embeddings(backend="hashing", cache_dir=str(root / "embeddings")),
         "landing_zone": LandingZone(raw_dir=str(root / "raw"), artifacts_dir=str(root / "artifacts")),

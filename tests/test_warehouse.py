@@ -1,10 +1,15 @@
-"""The warehouse connection: DuckDB's memory limit from ROADMAP_DUCKDB_MEMORY, 4 GB by default."""
+"""The warehouse connection (dagster-duckdb's resource): DuckDB's memory limit from ROADMAP_DUCKDB_MEMORY,
+4 GB by default; the SQL files' statements and identifiers."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from roadmap_pipeline.lib.warehouse import connect, statements
+from roadmap_pipeline.defs.resources import connect, warehouse_resource
+from roadmap_pipeline.lib.warehouse import statements
 
 
 def _limit(path) -> str:
@@ -19,10 +24,27 @@ def test_the_default_limit_is_4gb_and_the_variable_overrides_it(tmp_path, monkey
     assert _limit(tmp_path / "w.duckdb") == "1.0 GiB"
 
 
-def test_a_limit_that_is_not_a_size_names_the_variable(tmp_path, monkeypatch):
+def test_a_limit_that_is_not_a_size_names_the_variable_when_the_resource_is_made(tmp_path, monkeypatch):
     monkeypatch.setenv("ROADMAP_DUCKDB_MEMORY", "80%")
     with pytest.raises(ValueError, match=r"ROADMAP_DUCKDB_MEMORY='80%' is not a memory size such as 4GB"):
+        warehouse_resource(tmp_path / "w.duckdb")
+    with pytest.raises(ValueError, match=r"ROADMAP_DUCKDB_MEMORY='80%'"):
         _limit(tmp_path / "w.duckdb")
+
+
+def test_the_resource_creates_the_folder_and_an_error_does_not_keep_the_file_locked(tmp_path, monkeypatch):
+    monkeypatch.delenv("ROADMAP_DUCKDB_MEMORY", raising=False)
+    path = tmp_path / "new" / "folder" / "w.duckdb"
+    assert warehouse_resource(path).database == str(path) and path.parent.is_dir()
+    with pytest.raises(RuntimeError, match="inside") as raised:
+        with connect(path) as conn:
+            conn.execute("CREATE TABLE t AS SELECT 1 AS x")
+            raise RuntimeError("inside")
+    # The traceback still references the connection; another process may write all the same.
+    assert raised.traceback
+    other = subprocess.run([sys.executable, "-c", "import duckdb, sys; print(duckdb.connect(sys.argv[1]).sql("
+                            "'SELECT x FROM t').fetchall())", str(path)], capture_output=True, text=True)
+    assert other.stdout.strip() == "[(1,)]", other.stderr
 
 
 @pytest.mark.parametrize("identifiers", [

@@ -1,25 +1,50 @@
 """Resources: the DuckDB warehouse and where files live."""
 
+from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import dagster as dg
+import duckdb
+from dagster_duckdb import DuckDBResource
 
 from roadmap_pipeline import settings
-from roadmap_pipeline.lib import warehouse
+from roadmap_pipeline.lib.warehouse import memory_limit
 from roadmap_pipeline.lib.embeddings import Embedder, EmbeddingCache, HashingEmbedder, embedder_for
 from roadmap_pipeline.lib.taxonomy import Taxonomy, load_taxonomy
 
 
-class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse file; connections are opened briefly, one writer at a time."""
+def warehouse_resource(path: str | Path) -> DuckDBResource:
+    """The DuckDB warehouse file as dagster-duckdb's resource, with DuckDB's memory limit set.
 
-    path: str
+    DuckDB allows one read-write process per file: callers keep connections brief, and
+    `get_connection` retries with exponential backoff (about 100 s in all) while another process
+    holds the file. The memory limit is checked here, so that a bad ROADMAP_DUCKDB_MEMORY fails
+    when the definitions load, with the variable named, rather than inside a run.
 
-    @contextmanager
-    def connect(self):
-        with warehouse.connect(self.path) as conn:
+    Raises:
+        ValueError: ROADMAP_DUCKDB_MEMORY is not a memory size DuckDB accepts.
+    """
+    limit = memory_limit()
+    try:
+        duckdb.connect(config={"memory_limit": limit}).close()
+    except duckdb.ParserException as exc:
+        raise ValueError(f"ROADMAP_DUCKDB_MEMORY={limit!r} is not a memory size such as 4GB: {exc}") from None
+    # DuckDB creates the file but not its folder; a missing folder would be retried as if locked.
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return DuckDBResource(database=str(path), connection_config={"memory_limit": limit})
+
+
+@contextmanager
+def connect(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-write connection to the warehouse at `path`, for code outside a run."""
+    with warehouse_resource(path).get_connection() as conn:
+        try:
             yield conn
+        finally:  # DuckDBResource closes only on success; an error must not leave the file locked
+            conn.close()
 
 
 class TaxonomyFile(dg.ConfigurableResource):
@@ -66,7 +91,7 @@ class LandingZone(dg.ConfigurableResource):
 def default_resources() -> dict:
     """Resources configured from the ROADMAP_* environment variables."""
     return {
-        "warehouse": Warehouse(path=str(settings.warehouse_path())),
+        "warehouse": warehouse_resource(settings.warehouse_path()),
         "landing_zone": LandingZone(raw_dir=str(settings.raw_dir()), artifacts_dir=str(settings.artifacts_dir())),
         "taxonomy_file": TaxonomyFile(path=str(settings.taxonomy_path())),
         "embeddings": Embeddings(model=settings.embedding_model(), backend=settings.embedding_backend(),

@@ -1,12 +1,13 @@
-"""DuckDB connections and the runner of the SQL files shipped in the package (`roadmap_pipeline/sql/`)."""
+"""The runner of the SQL files shipped in the package (`roadmap_pipeline/sql/`) and DuckDB's memory limit.
+
+Connections come from `defs.resources.warehouse_resource` (dagster-duckdb's resource).
+"""
 
 from __future__ import annotations
 
 import os
 import re
-import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,31 +20,6 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 # DuckDB's own default is 80 % of the machine's memory; a fixed cap keeps a stage's peak RSS
 # predictable (it spills larger sorts and joins to disk instead). ROADMAP_DUCKDB_MEMORY overrides it.
 DEFAULT_MEMORY_LIMIT = "4GB"
-
-
-@contextmanager
-def connect(path: str | Path, retries: int = 20) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-write connection; waits while another process holds the file.
-
-    DuckDB allows one read-write process per file, so callers keep connections brief and retry.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    limit = memory_limit()
-    for attempt in range(retries):
-        try:
-            conn = duckdb.connect(str(path), config={"memory_limit": limit})
-            break
-        except duckdb.ParserException as exc:  # the only setting given: the memory limit
-            raise ValueError(f"ROADMAP_DUCKDB_MEMORY={limit!r} is not a memory size such as 4GB: {exc}") from None
-        except duckdb.IOException:
-            if attempt == retries - 1:
-                raise
-            time.sleep(min(0.2 * 2**attempt, 5.0))
-    try:
-        yield conn
-    finally:
-        conn.close()
 
 
 def memory_limit() -> str:

@@ -1,6 +1,7 @@
 """Indicators stage (seed step 3): per-subclass facts, then the cross-subclass indicator table."""
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 import polars as pl
 
 from roadmap_pipeline.defs.indicators.lineage import (
@@ -15,7 +16,7 @@ from roadmap_pipeline.defs.indicators.lineage import (
 )
 from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.partitions import subclass_partitions
-from roadmap_pipeline.defs.resources import TaxonomyFile, Warehouse
+from roadmap_pipeline.defs.resources import TaxonomyFile
 from roadmap_pipeline.lib.indicators import IndicatorSettings, compute_indicators, mark
 from roadmap_pipeline.lib.markdown import markdown_table
 from roadmap_pipeline.lib.report import subclass_names
@@ -69,14 +70,14 @@ class IndicatorConfig(dg.Config):
     code_version="1",
     metadata={LINEAGE: FACT_LINEAGE},
 )
-def subclass_facts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def subclass_facts(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     """One row per valid family of a subclass: priority year, first-filing country, forward citations and family size — what the indicators count.
 
     Partitioned by subclass, so a new subclass adds its facts without recounting the others; the
     indicator table itself needs every subclass (z-scores) and is computed from all facts.
     """
     key = context.partition_key
-    with warehouse.connect() as conn:
+    with warehouse.get_connection() as conn:
         run_sql(conn, "indicators_schema")
         conn.execute("BEGIN")
         run_sql(conn, "subclass_facts", {"subclass_key": key})
@@ -115,12 +116,12 @@ def subclass_facts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     code_version="1",
 )
 def subclass_indicators(
-    context: dg.AssetExecutionContext, config: IndicatorConfig, warehouse: Warehouse, taxonomy_file: TaxonomyFile
+    context: dg.AssetExecutionContext, config: IndicatorConfig, warehouse: DuckDBResource, taxonomy_file: TaxonomyFile
 ):
     """The indicator table and the yearly counts behind it, from every subclass's facts (one computation, one window)."""
     taxonomy = taxonomy_file.load()
     names = subclass_names(taxonomy)
-    with warehouse.connect() as conn:
+    with warehouse.get_connection() as conn:
         facts = conn.execute(
             "SELECT * FROM indicators.subclass_facts WHERE list_contains($keys, subclass_key)",
             {"keys": taxonomy.subclass_keys},
@@ -132,7 +133,7 @@ def subclass_indicators(
     indicators = tables.subclasses.with_columns(
         pl.lit(config.core_threshold).alias("core_threshold"), pl.lit(config.strength_threshold).alias("strength_threshold")
     )
-    with warehouse.connect() as conn:
+    with warehouse.get_connection() as conn:
         conn.execute("BEGIN")
         for table, frame in (("subclass_indicators", indicators), ("yearly_counts", tables.yearly_counts)):
             conn.register("indicator_rows", frame.to_arrow())

@@ -6,10 +6,11 @@ import warnings
 from pathlib import Path
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
 from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.partitions import monthly_partitions
-from roadmap_pipeline.defs.resources import LandingZone, Warehouse
+from roadmap_pipeline.defs.resources import LandingZone
 from roadmap_pipeline.lib.formats.reader import UnreadableFile, read_file
 from roadmap_pipeline.lib.markdown import markdown_table
 from roadmap_pipeline.lib.records import IP5_OFFICES, RAW_TABLES, SOURCES, RawTable, Reject, Source
@@ -132,7 +133,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         # paid once, and each month is still replaced on its own (delete-then-insert).
         backfill_policy=dg.BackfillPolicy.single_run(),
     )
-    def raw_asset(context: dg.AssetExecutionContext, warehouse: Warehouse, landing_zone: LandingZone):
+    def raw_asset(context: dg.AssetExecutionContext, warehouse: DuckDBResource, landing_zone: LandingZone):
         raw_dir, artifacts = Path(landing_zone.raw_dir), Path(landing_zone.artifacts_dir)
         months = context.partition_keys
         # Parse first (heavy Python, no warehouse connection), staging the months as Parquet.
@@ -152,7 +153,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         # that re-materializing is idempotent and a failure leaves the warehouse as it was.
         months_range = {"first_month": months[0], "last_month": months[-1]}
         names = {"source": source.name, "kinds": KINDS}
-        with warehouse.connect() as conn:
+        with warehouse.get_connection() as conn:
             ensure_schema(conn)
             conn.execute("BEGIN TRANSACTION")
             run_sql(conn, "raw_clear", months_range, names)

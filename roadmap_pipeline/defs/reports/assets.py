@@ -4,13 +4,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 import polars as pl
 
 from roadmap_pipeline.defs.indicators.assets import INDICATORS, YEARLY
 from roadmap_pipeline.defs.indicators.lineage import LINEAGE, SUBCLASS_PATENTS, SUBCLASSES
 from roadmap_pipeline.defs.raw.assets import data_source
 from roadmap_pipeline.defs.reports.lineage import EXPORT_LINEAGE, REPORT_LINEAGE
-from roadmap_pipeline.defs.resources import LandingZone, TaxonomyFile, Warehouse
+from roadmap_pipeline.defs.resources import LandingZone, TaxonomyFile
 from roadmap_pipeline.defs.taxonomy.assets import search_texts
 from roadmap_pipeline.defs.topics.assets import CLUSTERS, EMERGING, THEMES, TRENDS
 from roadmap_pipeline.lib.indicators import Window
@@ -63,11 +64,11 @@ def _export(stem: str, deps: list[dg.AssetKey], description: str) -> dg.AssetSpe
     code_version="1",
 )
 def roadmap_report(
-    context: dg.AssetExecutionContext, warehouse: Warehouse, taxonomy_file: TaxonomyFile, landing_zone: LandingZone
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, taxonomy_file: TaxonomyFile, landing_zone: LandingZone
 ):
     """The report page and workbook and their CSV/Parquet exports, from one read of the warehouse."""
     taxonomy = taxonomy_file.load()
-    with warehouse.connect() as conn:
+    with warehouse.get_connection() as conn:
         indicators = conn.sql("SELECT * FROM indicators.subclass_indicators").pl()
         yearly = conn.sql("SELECT * FROM indicators.yearly_counts").pl()
         focus = indicators.filter(pl.col("is_focus"))["subclass_key"].to_list()

@@ -3,13 +3,14 @@
 import time
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 import polars as pl
 
 from roadmap_pipeline import settings
 from roadmap_pipeline.defs.core.families import families
 from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.partitions import subclass_partitions
-from roadmap_pipeline.defs.resources import Embeddings, TaxonomyFile, Warehouse
+from roadmap_pipeline.defs.resources import Embeddings, TaxonomyFile
 from roadmap_pipeline.defs.taxonomy.screening import screen_subclass
 from roadmap_pipeline.lib.markdown import markdown_table
 from roadmap_pipeline.lib.taxonomy import Subclass, Taxonomy
@@ -75,7 +76,7 @@ def _subclass_or_fail(taxonomy: Taxonomy, key: str) -> Subclass:
     kinds={"duckdb", "yaml"},
     code_version="1",
 )
-def subclasses(context: dg.AssetExecutionContext, warehouse: Warehouse, taxonomy_file: TaxonomyFile) -> dg.MaterializeResult:
+def subclasses(context: dg.AssetExecutionContext, warehouse: DuckDBResource, taxonomy_file: TaxonomyFile) -> dg.MaterializeResult:
     """One row per taxonomy subclass (세부기술): names, description, search expression and exclusions.
 
     Partitioned by subclass so that adding one to the taxonomy file adds one partition and touches no
@@ -86,7 +87,7 @@ def subclasses(context: dg.AssetExecutionContext, warehouse: Warehouse, taxonomy
     subclass = _subclass_or_fail(taxonomy, context.partition_key)
     category = taxonomy.category(subclass.category)
     position = taxonomy.subclass_keys.index(subclass.key)
-    with warehouse.connect() as conn:
+    with warehouse.get_connection() as conn:
         run_sql(conn, "taxonomy_schema")
         conn.execute("BEGIN")
         conn.execute("DELETE FROM taxonomy.subclasses WHERE subclass_key = ?", [subclass.key])
@@ -120,7 +121,7 @@ def subclasses(context: dg.AssetExecutionContext, warehouse: Warehouse, taxonomy
     kinds={"duckdb", "polars"},
     code_version="1",
 )
-def search_texts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def search_texts(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     """One row per simple family: its texts in every language, applicants, classes and priority year, ready for search expressions.
 
     Texts are NFKC-normalized and lower-cased once here (DuckDB has no NFKC), so that every
@@ -129,7 +130,7 @@ def search_texts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
     """
     started = time.perf_counter()
     rows = 0
-    with warehouse.connect() as conn:
+    with warehouse.get_connection() as conn:
         run_sql(conn, "taxonomy_schema")
         run_sql(conn, "search_texts")
         total = conn.sql("SELECT count(*) FROM search_texts_raw").fetchone()[0]
@@ -182,7 +183,7 @@ def _normalized(frame: pl.DataFrame) -> pl.DataFrame:
     ],
 )
 def subclass_patents(
-    context: dg.AssetExecutionContext, warehouse: Warehouse, taxonomy_file: TaxonomyFile, embeddings: Embeddings
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, taxonomy_file: TaxonomyFile, embeddings: Embeddings
 ) -> dg.MaterializeResult:
     """One row per (subclass, family) candidate: the search expression's hits, their relevance and whether they are valid patents (유효특허).
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from dagster_duckdb import DuckDBResource
 
-from roadmap_pipeline.defs.resources import Embeddings, Warehouse
+from roadmap_pipeline.defs.resources import Embeddings
 from roadmap_pipeline.lib.embeddings import EmbeddingStats, embed_with_cache, text_hash
 from roadmap_pipeline.lib.language_counts import LANGUAGE_NAMES
 from roadmap_pipeline.lib.markdown import markdown_table
@@ -47,12 +48,12 @@ class Outcome:
 
 
 def screen_subclass(
-    subclass: Subclass, warehouse: Warehouse, embeddings: Embeddings, labels_path: Path, log: logging.Logger
+    subclass: Subclass, warehouse: DuckDBResource, embeddings: Embeddings, labels_path: Path, log: logging.Logger
 ) -> Outcome:
     """Write the rows of `subclass` in taxonomy.subclass_patents (delete-then-insert) and report."""
     compiled = compile_expression(parse(subclass.query), param_prefix="q_")
     labels = read_labels(labels_path)
-    with warehouse.connect() as conn:
+    with warehouse.get_connection() as conn:
         run_sql(conn, "taxonomy_schema")
         found = conn.execute(
             _CANDIDATES.format(evidence=compiled.evidence_sql, where=compiled.sql), compiled.all_params
@@ -86,7 +87,7 @@ def screen_subclass(
     )
 
     rows = _rows(subclass, found, scores, labels, embedder.model_id)
-    with warehouse.connect() as conn:
+    with warehouse.get_connection() as conn:
         run_sql(conn, "taxonomy_schema")
         conn.execute("BEGIN")
         conn.execute("DELETE FROM taxonomy.subclass_patents WHERE subclass_key = ?", [subclass.key])

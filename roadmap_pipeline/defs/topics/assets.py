@@ -8,12 +8,13 @@ import time
 from datetime import UTC, datetime
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 import numpy as np
 import polars as pl
 
 from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.partitions import subclass_partitions
-from roadmap_pipeline.defs.resources import Embeddings, TaxonomyFile, Warehouse
+from roadmap_pipeline.defs.resources import Embeddings, TaxonomyFile
 from roadmap_pipeline.defs.taxonomy.assets import search_texts, subclass_patents
 from roadmap_pipeline.defs.topics.state import State, mark_unchanged, read_state, when, write_state
 from roadmap_pipeline.lib.clustering import (
@@ -138,7 +139,7 @@ def _spec(key: dg.AssetKey, description: str, kinds: set[str]) -> dg.AssetSpec:
     ],
 )
 def topic_assets(
-    context: dg.AssetExecutionContext, config: TopicConfig, warehouse: Warehouse,
+    context: dg.AssetExecutionContext, config: TopicConfig, warehouse: DuckDBResource,
     taxonomy_file: TaxonomyFile, embeddings: Embeddings,
 ):
     """Clusters a subclass's valid families (UMAP or PCA, then HDBSCAN on their embeddings), labels
@@ -158,7 +159,7 @@ def topic_assets(
     key = context.partition_key
     subclass = taxonomy_file.load().subclass(key)
     embedder = embeddings.embedder()
-    with warehouse.connect() as conn:
+    with warehouse.get_connection() as conn:
         run_sql(conn, "topics_schema")
         families = conn.execute(_VALID_FAMILIES, [key]).pl()
         data_last_year = conn.sql("SELECT max(py) FROM taxonomy.search_texts").fetchone()[0]
@@ -181,7 +182,7 @@ def topic_assets(
     )
 
     if state and state.fingerprint == input_print and not config.full_recluster:
-        with warehouse.connect() as conn:
+        with warehouse.get_connection() as conn:
             if _member_count(conn, key) == state.families:
                 mark_unchanged(conn, key, _TOPICS_STAGE)
                 summary = _summary(conn, key)
@@ -195,7 +196,7 @@ def topic_assets(
 
     previous = None
     if state and state.settings_fingerprint == settings_print and not config.full_recluster:
-        with warehouse.connect() as conn:
+        with warehouse.get_connection() as conn:
             previous = conn.execute(_STORED_MEMBERS, [key]).pl()
     plan = plan_refresh(families.select("family_id", "text_hash"), previous,
                         state.clustered_families if state else 0, config.recluster_share)
@@ -218,7 +219,7 @@ def topic_assets(
         mode, clustered, assigned = "full", families.height, pl.Series("family_id", [], dtype=pl.String)
 
     now = datetime.now(UTC).replace(tzinfo=None)
-    with warehouse.connect() as conn:
+    with warehouse.get_connection() as conn:
         conn.execute("BEGIN")
         _write_tables(conn, key, result, assigned)
         _write_tokens(conn, key, result, families, plan.kept["family_id"] if plan.extend else None)

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 import numpy as np
 import polars as pl
 
 from roadmap_pipeline.defs.core.families import families
 from roadmap_pipeline.defs.partitions import subclass_partitions
-from roadmap_pipeline.defs.resources import Embeddings, LandingZone, Warehouse
+from roadmap_pipeline.defs.resources import Embeddings, LandingZone
 from roadmap_pipeline.defs.taxonomy.assets import search_texts
 from roadmap_pipeline.defs.topics.assets import MEMBERS
 from roadmap_pipeline.defs.topics.state import when
@@ -41,7 +42,7 @@ _NETWORK_VERSION = "1"  # part of the network fingerprint: change it when the gr
     code_version="2",
 )
 def patent_network(
-    context: dg.AssetExecutionContext, warehouse: Warehouse, embeddings: Embeddings, landing_zone: LandingZone
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, embeddings: Embeddings, landing_zone: LandingZone
 ) -> dg.MaterializeResult:
     """The patent network of a subclass: k-nearest-neighbour similarity graph of its valid families, with clusters, as GraphML (Gephi) and VOSviewer map and network files.
 
@@ -59,7 +60,7 @@ def patent_network(
     folder = Path(landing_zone.artifacts_dir) / "networks" / key
     graphml, vos_map, vos_network = folder / "network.graphml", folder / "vosviewer_map.txt", folder / "vosviewer_network.txt"
     lists_path = folder / "neighbour_lists.parquet"
-    with warehouse.connect() as conn:
+    with warehouse.get_connection() as conn:
         nodes = conn.execute(
             """SELECT m.family_id AS id, f.title AS label, m.cluster_id AS cluster, t.py AS year, t.embed_text AS text
                FROM topics.cluster_members AS m

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from roadmap_pipeline.defs.resources import connect
 from roadmap_pipeline.demo.synthetic.truth import GROUND_TRUTH
 
 
@@ -34,7 +35,7 @@ def family_map(conn: duckdb.DuckDBPyConnection, planted: dict[str, dict]) -> dic
 def _screening(landing_zone: Path, warehouse: Path) -> tuple[dict[str, dict], dict[str, set[str]], dict[str, set[str]]]:
     """Planted families, and per subclass the planted families among its candidates and its valid ones."""
     planted = planted_families(landing_zone)
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with connect(warehouse) as conn:
         mapping = family_map(conn, planted)
         rows = conn.sql("SELECT subclass_key, family_id, is_valid FROM taxonomy.subclass_patents").fetchall()
     predicted: dict[str, set[str]] = {}
@@ -119,7 +120,7 @@ def korea_share_agreement(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
     for family in planted.values():
         for subclass in family["subclasses"]:
             in_truth.setdefault(subclass, []).append(family)
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with connect(warehouse) as conn:
         found = dict(conn.sql(
             "SELECT p.subclass_key, avg(CASE WHEN f.first_filing_country = 'KR' THEN 1.0 ELSE 0.0 END)"
             " FROM taxonomy.subclass_patents AS p JOIN core.families AS f USING (family_id)"
@@ -153,7 +154,7 @@ def indicator_agreement(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
     with (Path(landing_zone) / GROUND_TRUTH).open(encoding="utf-8") as handle:
         head = handle.read(1 << 16)
     planted = json.loads(head[: head.find(',\n "families": [')] + "\n}")["planted"]["subclasses"]
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with connect(warehouse) as conn:
         found = conn.sql(
             "SELECT subclass_key, n_families, growth, korea_competitiveness, korea_strength, is_core, is_focus"
             " FROM indicators.subclass_indicators"
@@ -187,7 +188,7 @@ def emerging_recovery(landing_zone: Path, warehouse: Path, top: int = 15) -> pl.
         head = handle.read(1 << 16)
     emerging = json.loads(head[: head.find(',\n "families": [')] + "\n}")["planted"]["emerging"]
     records = []
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with connect(warehouse) as conn:
         for subclass, planted in emerging.items():
             rows = conn.execute(
                 "SELECT keyword, eligible FROM topics.emerging_keywords WHERE subclass_key = ? AND cluster_id = ?"
@@ -215,7 +216,7 @@ def cluster_agreement(landing_zone: Path, warehouse: Path) -> pl.DataFrame:
     from sklearn.metrics import adjusted_rand_score
 
     planted = planted_families(landing_zone)
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with connect(warehouse) as conn:
         mapping = family_map(conn, planted)
         members = conn.sql("SELECT subclass_key, family_id, cluster_id FROM topics.cluster_members").pl()
     records = []
