@@ -77,8 +77,9 @@ DEFAULT_THRESHOLDS = {"description": 0.40, "description_vs_exclude": 0.0, "class
 MIN_LABELS_PER_CLASS = 3
 # Weight of an unjudged candidate, taken as valid, against an analyst's verdict (1).
 UNJUDGED_WEIGHT = 0.2
-_VALID = {"valid", "1", "true", "yes", "y", "유효"}
-_NOISE = {"noise", "0", "false", "no", "n", "노이즈", "무효"}
+# Words for an analyst's verdict, in any case (the review workbook offers valid/noise and 유효/노이즈).
+VALID_WORDS = frozenset({"valid", "1", "true", "yes", "y", "유효"})
+NOISE_WORDS = frozenset({"noise", "0", "false", "no", "n", "노이즈", "무효"})
 
 
 class LabelsError(ValueError):
@@ -245,9 +246,9 @@ def read_labels(path: Path) -> dict[str, bool]:
             family, label = (row.get("family_id") or "").strip(), (row.get("label") or "").strip().lower()
             if not family:
                 raise LabelsError(f"{path}:{line}: empty family_id")
-            if label in _VALID:
+            if label in VALID_WORDS:
                 labels[family] = True
-            elif label in _NOISE:
+            elif label in NOISE_WORDS:
                 labels[family] = False
             else:
                 raise LabelsError(f"{path}:{line}: label {label!r} is neither valid nor noise")

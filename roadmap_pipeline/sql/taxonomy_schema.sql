@@ -35,3 +35,9 @@ CREATE TABLE IF NOT EXISTS taxonomy.subclass_patents (
     text_hash VARCHAR,
     model VARCHAR
 );
+
+-- Whose verdict is_valid is (analyst or model), the model's own and the description's alone; added
+-- to a table written before the analysts' verdicts were read back.
+ALTER TABLE taxonomy.subclass_patents ADD COLUMN IF NOT EXISTS verdict_source VARCHAR;
+ALTER TABLE taxonomy.subclass_patents ADD COLUMN IF NOT EXISTS model_valid BOOLEAN;
+ALTER TABLE taxonomy.subclass_patents ADD COLUMN IF NOT EXISTS description_valid BOOLEAN;

@@ -119,7 +119,7 @@ def _roadmap_sheet(sheet: Worksheet, frame: pl.DataFrame, inputs: ReportInputs) 
         banner = f"합성 데이터 SYNTHETIC DATA — {header.data_source} — 실제 특허가 아님 / not real patents"
     else:
         banner = f"데이터 출처 Data source: {header.data_source}"
-    cell = sheet.cell(BANNER_ROW, 1, _safe(banner))
+    cell = sheet.cell(BANNER_ROW, 1, safe_value(banner))
     cell.font = Font(bold=True, color="990000" if header.is_synthetic else "000000")
     if header.is_synthetic:
         for column in range(1, len(ROADMAP_SHEET_COLUMNS) + 1):
@@ -150,7 +150,7 @@ def _frame_sheet(sheet: Worksheet, frame: pl.DataFrame) -> None:
 def _topics_sheet(sheet: Worksheet, row: dict, topics: SubclassTopics) -> None:
     from openpyxl.styles import Font
 
-    sheet.cell(1, 1, _safe(f"{row['name_ko']} {row['name_en']} ({row['subclass_key']})")).font = Font(
+    sheet.cell(1, 1, safe_value(f"{row['name_ko']} {row['name_en']} ({row['subclass_key']})")).font = Font(
         bold=True, size=13)
     next_row = 3
     blocks = []
@@ -222,7 +222,7 @@ def _write_rows(sheet: Worksheet, first_row: int, rows: Iterable[Sequence], bold
     for offset, values in enumerate(rows):
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(first_row + offset, column)
-            cell.value = _safe(value)
+            cell.value = safe_value(value)
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text from data must never become a formula
             if offset < bold_rows:
@@ -244,7 +244,7 @@ def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
-def _safe(value: object) -> object:
+def safe_value(value: object) -> object:
     """A value openpyxl can store: lists joined, NaN as empty, control characters removed."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
