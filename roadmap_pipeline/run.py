@@ -1,7 +1,14 @@
-"""The main job as one command: every month of the landing zone, then everything downstream."""
+"""The main job as one command: every month of the landing zone, then everything downstream.
+
+The graph's stages (defs/jobs.py: the graph cut where its partitioning changes) run in turn in this
+process: a monthly stage over the landing zone's months, a subclass stage over the taxonomy's
+subclasses, the others once. A running instance gets the same result from the schedule and the
+automation conditions (defs/refresh.py).
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -11,9 +18,8 @@ import dagster as dg
 
 from roadmap_pipeline import settings
 from roadmap_pipeline.definitions import defs
-from roadmap_pipeline.defs.jobs import REPORT_JOB, SUBCLASS_JOB
-from roadmap_pipeline.defs.partitions import subclass_partitions
-from roadmap_pipeline.defs.refresh import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+from roadmap_pipeline.defs.jobs import Stage, stages
+from roadmap_pipeline.defs.partitions import monthly_partitions, subclass_partitions
 from roadmap_pipeline.defs.raw.assets import data_source
 from roadmap_pipeline.demo.synthetic.evaluate import screening_scores
 from roadmap_pipeline.demo.synthetic.truth import read_header
@@ -29,6 +35,8 @@ from roadmap_pipeline.defs.resources import connect
 # Step-level progress without Dagster's debug events.
 _RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# Run tags that make one run of a range of partitions (what a single-run backfill sets).
+RANGE_START_TAG, RANGE_END_TAG = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 
 def landing_months(raw_dir=None) -> list[str]:
@@ -47,7 +55,7 @@ def materialize_landing_zone(
     instance: dg.DagsterInstance | None = None,
     definitions: dg.Definitions = defs,
 ) -> int:
-    """Materialize the raw assets for `months` (default: all present), then everything downstream.
+    """Materialize the monthly assets for `months` (default: all present), then every stage downstream.
 
     Returns:
         Process exit status: 0 when every run succeeded.
@@ -61,45 +69,52 @@ def materialize_landing_zone(
     if not months:
         print(f"the landing zone {raw_dir} holds no <OFFICE>/<YYYY-MM>/ folder: nothing to ingest", file=sys.stderr)
         return 1
-    instance = instance or (dg.DagsterInstance.get() if _has_home() else dg.DagsterInstance.ephemeral())
+    instance = instance or (dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral())
     started = time.monotonic()
-    for number, (first, last) in enumerate(month_ranges(months), 1):
-        print(f"raw partitions {first}..{last}", flush=True)
-        # One run per range of consecutive months (the raw assets' single-run backfill policy).
-        result = definitions.resolve_job_def("raw_monthly").execute_in_process(
-            instance=instance, run_config=_RUN_CONFIG, raise_on_error=False,
-            tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last},
-        )
-        if not result.success:
-            print(f"raw ingestion of {first}..{last} failed; see the run {result.run_id} in the Dagster UI",
-                  file=sys.stderr)
-            return 1
-    print("documents, families, search texts", flush=True)
-    result = definitions.resolve_job_def("core_refresh").execute_in_process(
-        instance=instance, run_config=_RUN_CONFIG, raise_on_error=False
-    )
-    if not result.success:
-        print(f"core refresh failed; see the run {result.run_id}", file=sys.stderr)
-        return 1
-    status = materialize_subclasses(instance, definitions)
-    if status:
-        return status
-    print("indicators and report", flush=True)
-    result = definitions.resolve_job_def(REPORT_JOB).execute_in_process(
-        instance=instance, run_config=_RUN_CONFIG, raise_on_error=False
-    )
-    if not result.success:
-        print(f"indicators or report failed; see the run {result.run_id}", file=sys.stderr)
-        return 1
+    for stage in stages(definitions.assets):
+        if stage.partitions_def == monthly_partitions:
+            status = _materialize_months(stage, months, instance, definitions)
+        elif stage.partitions_def == subclass_partitions:
+            status = materialize_subclasses(instance, definitions)
+        else:
+            print(f"{stage.name}: {_groups(stage)}", flush=True)
+            result = definitions.resolve_job_def(stage.name).execute_in_process(
+                instance=instance, run_config=_RUN_CONFIG, raise_on_error=False
+            )
+            status = 0 if result.success else 1
+            if not result.success:
+                print(f"{stage.name} failed; see the run {result.run_id} in the Dagster UI", file=sys.stderr)
+        if status:
+            return status
     print(f"done in {time.monotonic() - started:.1f} s\n")
     print(summary_text(definitions))
+    return 0
+
+
+def _groups(stage: Stage) -> str:
+    return ", ".join(dict.fromkeys("/".join(key.path[:-1]) for key in stage.keys))
+
+
+def _materialize_months(stage: Stage, months: list[str], instance, definitions: dg.Definitions) -> int:
+    job = definitions.resolve_job_def(stage.name)
+    for first, last in month_ranges(months):
+        print(f"{stage.name}: partitions {first}..{last}", flush=True)
+        # One run per range of consecutive months (the raw assets' single-run backfill policy).
+        result = job.execute_in_process(
+            instance=instance, run_config=_RUN_CONFIG, raise_on_error=False,
+            tags={RANGE_START_TAG: first, RANGE_END_TAG: last},
+        )
+        if not result.success:
+            print(f"{stage.name} of {first}..{last} failed; see the run {result.run_id} in the Dagster UI",
+                  file=sys.stderr)
+            return 1
     return 0
 
 
 def materialize_subclasses(
     instance: dg.DagsterInstance, definitions: dg.Definitions = defs, keys: list[str] | None = None
 ) -> int:
-    """Run the per-subclass assets for `keys` (default: every subclass of the taxonomy file), one run each.
+    """Run the per-subclass stage for `keys` (default: every subclass of the taxonomy file), one run each.
 
     Adds the taxonomy_subclass partitions the instance lacks, as the taxonomy sensor would.
     """
@@ -111,10 +126,11 @@ def materialize_subclasses(
     keys = keys or taxonomy.subclass_keys
     known = set(instance.get_dynamic_partitions(subclass_partitions.name))
     instance.add_dynamic_partitions(subclass_partitions.name, [k for k in keys if k not in known])
-    job = definitions.resolve_job_def(SUBCLASS_JOB)
+    [stage] = [s for s in stages(definitions.assets) if s.partitions_def == subclass_partitions]
+    job = definitions.resolve_job_def(stage.name)
     failed = []
     for number, key in enumerate(keys, 1):
-        print(f"subclass {number}/{len(keys)}: {key} ({taxonomy.subclass(key).name_ko})", flush=True)
+        print(f"{stage.name} {number}/{len(keys)}: {key} ({taxonomy.subclass(key).name_ko})", flush=True)
         result = job.execute_in_process(
             partition_key=key, instance=instance, run_config=_RUN_CONFIG, raise_on_error=False
         )
@@ -227,9 +243,3 @@ def _table_exists(conn, schema: str, table: str) -> bool:
     return bool(conn.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, table]
     ).fetchone()[0])
-
-
-def _has_home() -> bool:
-    import os
-
-    return bool(os.environ.get("DAGSTER_HOME"))

@@ -55,3 +55,8 @@ def embedding_model() -> str:
 def embedding_backend() -> str:
     """"sentence-transformers" (default) or "hashing", a bag-of-words stand-in for quick operational checks."""
     return os.environ.get("ROADMAP_EMBEDDING_BACKEND") or "sentence-transformers"
+
+
+def refresh_cron() -> str:
+    """Cron expression (Asia/Seoul) of the monthly refresh; by default the 5th at 03:00, after the deliveries."""
+    return os.environ.get("ROADMAP_REFRESH_CRON") or "0 3 5 * *"

@@ -27,7 +27,6 @@ import postgres_server
 from conftest import pipeline_definitions
 from postgres_server import PostgresNotStarted, dagster_pg_url, postgres_binaries, running_postgres
 from roadmap_pipeline.defs.partitions import subclass_partitions
-from roadmap_pipeline.defs.refresh import CHAIN_TAG
 from roadmap_pipeline.demo.synthetic import generate_corpus
 from roadmap_pipeline.lib.taxonomy import write_subset
 from roadmap_pipeline.defs.resources import connect
@@ -110,7 +109,7 @@ def test_the_shipped_instance_keeps_a_schedule_tick_in_postgres(instance):
         _step_scheduler(context, datetime(2026, 1, 4, 18, 30, tzinfo=timezone.utc))  # no second run for the tick
     [run] = instance.get_runs()
     assert (run.job_name, run.status) == ("raw_monthly", dg.DagsterRunStatus.QUEUED)
-    assert run.tags["dagster/partition"] == "2025-12" and run.tags[CHAIN_TAG] == "2025-12"
+    assert run.tags["dagster/partition"] == "2025-12"
 
     assert _rows(url, "SELECT run_id, pipeline_name, status, partition FROM runs") == [
         (run.run_id, "raw_monthly", "QUEUED", "2025-12")]

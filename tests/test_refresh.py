@@ -1,88 +1,105 @@
-"""The monthly schedule and the chain of jobs after it, evaluated against an ephemeral instance."""
+"""The monthly refresh as the automation conditions decide it, evaluated tick by tick on an ephemeral instance.
+
+Materializations are reported as the runs would record them; each evaluation must request exactly
+the next stage: raw month → core → every subclass partition → indicators → report, each once.
+"""
 
 from datetime import datetime, timezone
 
 import dagster as dg
+import pytest
 
+from roadmap_pipeline.definitions import assets, defs
+from roadmap_pipeline.defs.jobs import stages
 from roadmap_pipeline.defs.partitions import subclass_partitions
-from roadmap_pipeline.defs.refresh import CHAIN_TAG, monthly_refresh, previous_month, refresh_chain
-from roadmap_pipeline.definitions import defs
+from roadmap_pipeline.defs.refresh import monthly_refresh, previous_month
+
+SUBCLASSES = ["design.process_design", "health.diagnosis"]
+STAGES = {stage.name: stage.keys for stage in stages(assets)}
+SUBCLASS_ROWS = dg.AssetKey(["taxonomy", "subclasses"])
+
+
+class Ticks:
+    """Automation evaluations in sequence, each from the cursor of the one before."""
+
+    def __init__(self, instance: dg.DagsterInstance):
+        self.instance, self.cursor = instance, None
+
+    def requested(self) -> dict[str, set[str | None]]:
+        result = dg.evaluate_automation_conditions(defs=defs, instance=self.instance, cursor=self.cursor)
+        self.cursor = result.cursor
+        return {key.to_user_string(): set(result.get_requested_partitions(key))
+                for key in {r.key for r in result.results} if result.get_num_requested(key)}
+
+    def materialize(self, keys, partitions=(None,)) -> None:
+        for key in keys:
+            for partition in partitions:
+                self.instance.report_runless_asset_event(dg.AssetMaterialization(key, partition=partition))
+
+
+def _names(keys) -> set[str]:
+    return {key.to_user_string() for key in keys}
+
+
+@pytest.fixture
+def ticks():
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(subclass_partitions.name, SUBCLASSES)
+    ticks = Ticks(instance)
+    # What the taxonomy sensor runs on a fresh instance: the subclass rows only.
+    ticks.materialize([SUBCLASS_ROWS], SUBCLASSES)
+    return ticks
 
 
 def test_the_schedule_ingests_the_previous_month():
     context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 1, 5, 3, tzinfo=timezone.utc))
     request = monthly_refresh(context)
-    assert request.partition_key == "2025-12" and request.tags[CHAIN_TAG] == "2025-12"
+    assert request.partition_key == "2025-12" and request.run_key == "2025-12"
     assert previous_month(datetime(2026, 3, 31)) == "2026-02"
-    assert "2025-12" in defs.resolve_job_def("raw_monthly").partitions_def.get_partition_keys(
-        current_time=datetime(2026, 1, 5, tzinfo=timezone.utc))
+    assert monthly_refresh.job_name == "raw_monthly" and monthly_refresh.cron_schedule == "0 3 5 * *"
 
 
-def _finished(instance, job_name, status=dg.DagsterRunStatus.SUCCESS, tags=None, partition=None):
-    job = defs.resolve_job_def(job_name)
-    tags = dict(tags or {})
-    if partition:
-        tags["dagster/partition"] = partition
-    run = instance.create_run_for_job(job_def=job, status=status, tags=tags)
-    return run
+def test_a_month_flows_to_the_report_each_asset_once(ticks):
+    assert ticks.requested() == {}  # no families yet: the subclass assets wait
+
+    ticks.materialize(STAGES["raw_monthly"], ["2025-12"])
+    core = ticks.requested()
+    assert set(core) == _names(STAGES["core_refresh"]) and all(partitions == {None} for partitions in core.values())
+
+    ticks.materialize(STAGES["core_refresh"])
+    per_subclass = ticks.requested()
+    assert set(per_subclass) == _names(STAGES["subclass_backfill"]) - {"taxonomy/subclasses"}
+    assert all(partitions == set(SUBCLASSES) for partitions in per_subclass.values())
+
+    ticks.materialize([k for k in STAGES["subclass_backfill"] if k != SUBCLASS_ROWS], SUBCLASSES[:1])
+    assert ticks.requested() == {}  # the indicators wait for the other subclass
+
+    ticks.materialize([k for k in STAGES["subclass_backfill"] if k != SUBCLASS_ROWS], SUBCLASSES[1:])
+    assert set(ticks.requested()) == _names(STAGES["roadmap_report"])  # indicators and report, one run
+
+    ticks.materialize(STAGES["roadmap_report"])
+    assert ticks.requested() == {}  # nothing twice
 
 
-def _evaluate(instance, run):
-    context = dg.build_run_status_sensor_context(
-        sensor_name=refresh_chain.name, dagster_instance=instance, dagster_run=run,
-        dagster_event=dg.DagsterEvent(event_type_value="PIPELINE_SUCCESS", job_name=run.job_name),
-    )
-    result = refresh_chain(context)
-    return result if isinstance(result, list) else [result]
+def _everything(ticks, month: str) -> None:
+    for stage in ("raw_monthly", "core_refresh", "subclass_backfill", "roadmap_report"):
+        partitions = {"raw_monthly": [month], "subclass_backfill": SUBCLASSES}.get(stage, [None])
+        ticks.materialize(STAGES[stage], partitions)
+    ticks.requested()
 
 
-def test_each_job_starts_the_next():
-    instance = dg.DagsterInstance.ephemeral()
-    instance.add_dynamic_partitions(subclass_partitions.name, ["design.process_design", "health.diagnosis"])
-    chain = {CHAIN_TAG: "2025-12"}
-
-    [core] = _evaluate(instance, _finished(instance, "raw_monthly", tags=chain, partition="2025-12"))
-    assert core.job_name == "core_refresh" and core.tags == chain
-
-    subclass_runs = _evaluate(instance, _finished(instance, "core_refresh", tags=chain))
-    assert sorted(r.partition_key for r in subclass_runs) == ["design.process_design", "health.diagnosis"]
-    assert {r.job_name for r in subclass_runs} == {"subclass_backfill"}
-
-    still_running = _finished(instance, "subclass_backfill", dg.DagsterRunStatus.STARTED, chain, "health.diagnosis")
-    [skip] = _evaluate(instance, _finished(instance, "subclass_backfill", tags=chain, partition="design.process_design"))
-    assert isinstance(skip, dg.SkipReason)
-
-    instance.report_run_canceled(still_running)
-    [report] = _evaluate(instance, _finished(instance, "subclass_backfill", tags=chain, partition="health.diagnosis"))
-    assert report.job_name == "roadmap_report" and report.run_key == "2025-12:report"
+def test_a_backfilled_subclass_leads_to_the_indicators_and_report(ticks):
+    _everything(ticks, "2025-12")
+    ticks.instance.add_dynamic_partitions(subclass_partitions.name, ["health.prediction"])
+    # The taxonomy sensor's run of the new subclass: all its assets in one run.
+    ticks.materialize(STAGES["subclass_backfill"], ["health.prediction"])
+    assert set(ticks.requested()) == _names(STAGES["roadmap_report"])
 
 
-def test_no_subclass_partition_yet_means_nothing_to_run():
-    instance = dg.DagsterInstance.ephemeral()
-    [skip] = _evaluate(instance, _finished(instance, "core_refresh"))
-    assert isinstance(skip, dg.SkipReason) and "taxonomy sensor" in skip.skip_message
-
-
-def test_a_backfill_of_months_gets_one_core_refresh_after_its_last_month():
-    instance = dg.DagsterInstance.ephemeral()
-    backfill = {"dagster/backfill": "bf01"}
-    running = _finished(instance, "raw_monthly", dg.DagsterRunStatus.STARTED, backfill, "2025-05")
-    [wait] = _evaluate(instance, _finished(instance, "raw_monthly", tags=backfill, partition="2025-04"))
-    assert isinstance(wait, dg.SkipReason) and "still queued or running" in wait.skip_message
-
-    instance.report_run_failed(running)
-    [failed] = _evaluate(instance, _finished(instance, "raw_monthly", tags=backfill, partition="2025-06"))
-    assert isinstance(failed, dg.SkipReason) and "2025-05" in failed.skip_message
-
-    # The failed month re-executed within the backfill: now every month has succeeded.
-    [core] = _evaluate(instance, _finished(instance, "raw_monthly", tags=backfill, partition="2025-05"))
-    assert core.job_name == "core_refresh" and core.run_key == "backfill-bf01:core"
-    assert core.tags == {CHAIN_TAG: "backfill-bf01"}
-
-
-def test_a_single_run_backfill_of_a_month_range_starts_the_core_refresh():
-    instance = dg.DagsterInstance.ephemeral()
-    tags = {"dagster/backfill": "bf02", "dagster/asset_partition_range_start": "2025-03",
-            "dagster/asset_partition_range_end": "2026-03"}
-    [core] = _evaluate(instance, _finished(instance, "raw_monthly", tags=tags))
-    assert core.job_name == "core_refresh" and core.run_key == "backfill-bf02:core"
+def test_the_next_month_does_not_start_the_report_with_the_core_refresh(ticks):
+    """The report reads search texts too; their update must not run it ahead of the subclass runs."""
+    _everything(ticks, "2025-12")
+    ticks.materialize(STAGES["raw_monthly"], ["2026-01"])
+    assert set(ticks.requested()) == _names(STAGES["core_refresh"])
+    ticks.materialize(STAGES["core_refresh"])
+    assert set(ticks.requested()) == _names(STAGES["subclass_backfill"]) - {"taxonomy/subclasses"}

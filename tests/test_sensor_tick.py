@@ -1,57 +1,72 @@
-"""The taxonomy sensor ticked by Dagster's sensor daemon code on the project's workspace.
+"""The taxonomy sensor's ticks against an ephemeral instance: the file observed, new subclasses added alone.
 
-The code server gets ROADMAP_TAXONOMY pointing at a temporary taxonomy. On a fresh instance (no
-families yet) the first tick only adds the partitions; once core/families exists, adding a subclass
-to the file and ticking again adds exactly that partition and queues exactly one run for it. Runs
-are only queued (no queue daemon), so nothing is read or written.
+On a fresh instance (no families yet) the first tick adds the partitions, observes the file and asks
+for the subclass rows only; once core/families exists, adding a subclass to the file and ticking
+again adds exactly that partition and asks for one run of it; an unchanged file is not observed again.
 """
 
-import logging
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
-
 import dagster as dg
-import dagster._daemon  # noqa: F401  (import order: the daemon package first)
-from dagster._core.test_utils import create_test_daemon_workspace_context, freeze_time, instance_for_test
-from dagster._core.workspace.load_target import WorkspaceFileTarget
-from dagster._daemon.sensor import execute_sensor_iteration
 
+from roadmap_pipeline.definitions import defs
 from roadmap_pipeline.defs.partitions import subclass_partitions
-from roadmap_pipeline.defs.taxonomy.sensors import FAMILIES
+from roadmap_pipeline.defs.resources import TaxonomyFile
+from roadmap_pipeline.defs.taxonomy.assets import TAXONOMY_FILE, file_version
+from roadmap_pipeline.defs.taxonomy.sensors import DATA_VERSION_TAG, FAMILIES, SUBCLASSES, taxonomy_sensor
 from roadmap_pipeline.lib.taxonomy import write_subset
+from roadmap_pipeline.settings import PROJECT_ROOT
 
-ROOT = Path(__file__).parents[1]
-TAXONOMY = ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml"
-QUEUE_ONLY = {"run_coordinator": {"module": "dagster._core.run_coordinator", "class": "QueuedRunCoordinator"}}
-
-
-def _tick(context, when: datetime) -> None:
-    with freeze_time(when):
-        list(execute_sensor_iteration(context, logging.getLogger("sensors"), None, None))
+TAXONOMY = PROJECT_ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml"
+FIRST_TWO = ["design.process_design", "health.diagnosis"]
 
 
-def _subclass_runs(instance) -> list[str]:
-    return sorted(r.tags.get("dagster/partition") for r in instance.get_runs() if r.job_name == "subclass_backfill")
+def _tick(instance, path, cursor=None):
+    context = dg.build_sensor_context(instance=instance, cursor=cursor,
+                                      resources={"taxonomy_file": TaxonomyFile(path=str(path))})
+    result = taxonomy_sensor(context)
+    for request in getattr(result, "dynamic_partitions_requests", None) or []:  # what the daemon does with them
+        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+    return result
 
 
-def test_adding_a_subclass_backfills_it_alone(tmp_path, monkeypatch):
+def test_a_fresh_instance_gets_partitions_subclass_rows_and_an_observation(tmp_path):
     taxonomy = tmp_path / "taxonomy.yaml"
-    write_subset(TAXONOMY, ["design.process_design", "health.diagnosis"], taxonomy)
-    monkeypatch.setenv("ROADMAP_TAXONOMY", str(taxonomy))
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    with instance_for_test(overrides=QUEUE_ONLY) as instance:
-        target = WorkspaceFileTarget(paths=[str(ROOT / "workspace.yaml")])
-        with create_test_daemon_workspace_context(target, instance) as context:
-            _tick(context, start)  # no families yet: partitions only, refresh_chain runs them later
-            assert sorted(instance.get_dynamic_partitions(subclass_partitions.name)) == ["design.process_design", "health.diagnosis"]
-            assert _subclass_runs(instance) == []
+    write_subset(TAXONOMY, FIRST_TWO, taxonomy)
+    instance = dg.DagsterInstance.ephemeral()
+    first = _tick(instance, taxonomy)
+    assert sorted(instance.get_dynamic_partitions(subclass_partitions.name)) == FIRST_TWO
+    assert sorted(r.partition_key for r in first.run_requests) == FIRST_TWO
+    assert {tuple(r.asset_selection) for r in first.run_requests} == {(SUBCLASSES,)}  # no families to screen yet
+    [observation] = first.asset_events
+    assert observation.asset_key == TAXONOMY_FILE and observation.tags[DATA_VERSION_TAG] == file_version(taxonomy)
+    assert len(file_version(taxonomy)) == 16 and file_version(taxonomy) != file_version(TAXONOMY)
 
-            instance.report_runless_asset_event(dg.AssetMaterialization(FAMILIES))
-            _tick(context, start + timedelta(minutes=2))  # nothing changed
-            assert _subclass_runs(instance) == []
+    again = _tick(instance, taxonomy, first.cursor)
+    assert isinstance(again, dg.SkipReason) and "unchanged" in again.skip_message
 
-            write_subset(TAXONOMY, ["design.process_design", "health.diagnosis", "health.prediction"], taxonomy)
-            _tick(context, start + timedelta(minutes=4))
-            assert sorted(instance.get_dynamic_partitions(subclass_partitions.name)) == [
-                "design.process_design", "health.diagnosis", "health.prediction"]
-            assert _subclass_runs(instance) == ["health.prediction"]
+
+def test_a_subclass_added_to_the_file_is_backfilled_alone(tmp_path):
+    taxonomy = tmp_path / "taxonomy.yaml"
+    write_subset(TAXONOMY, FIRST_TWO, taxonomy)
+    instance = dg.DagsterInstance.ephemeral()
+    cursor = _tick(instance, taxonomy).cursor
+    instance.report_runless_asset_event(dg.AssetMaterialization(FAMILIES))
+
+    write_subset(TAXONOMY, [*FIRST_TWO, "health.prediction"], taxonomy)
+    added = _tick(instance, taxonomy, cursor)
+    assert sorted(instance.get_dynamic_partitions(subclass_partitions.name)) == [*FIRST_TWO, "health.prediction"]
+    [request] = added.run_requests
+    assert request.partition_key == "health.prediction" and request.asset_selection is None  # every subclass asset
+    assert request.job_name in (None, "subclass_backfill")
+    assert taxonomy_sensor.job_name == "subclass_backfill"
+    [observation] = added.asset_events
+    assert observation.tags[DATA_VERSION_TAG] == file_version(taxonomy)
+
+
+def test_the_taxonomy_file_is_in_the_graph_upstream_of_every_reader():
+    graph = defs.resolve_asset_graph()
+    readers = {key.to_user_string() for key in graph.get(TAXONOMY_FILE).child_keys}
+    assert readers == {"taxonomy/subclasses", "taxonomy/subclass_patents", "indicators/subclass_indicators",
+                       "indicators/yearly_counts", "reports/roadmap_report"} | {
+        f"topics/{name}" for name in ("clusters", "cluster_members", "cluster_windows", "keyword_trends",
+                                      "emerging_keywords", "member_tokens", "subclass_state", "task_themes")}
+    assert graph.get(TAXONOMY_FILE).is_observable and not graph.get(TAXONOMY_FILE).is_materializable

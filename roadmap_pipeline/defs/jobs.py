@@ -1,45 +1,91 @@
-"""Jobs: the stages as an operator runs them, in this order.
+"""Jobs: the asset graph cut where its partitioning changes, in the order the pieces run.
 
-1. ``raw_monthly``: delivery months (monthly partitions) of all five sources into the raw tables.
-2. ``core_refresh``: documents, families and the searchable texts, rebuilt from every loaded month.
-3. ``subclass_backfill``: the per-subclass assets (taxonomy_subclass partitions), one run per subclass.
-4. ``roadmap_report``: the cross-subclass indicator table and the report.
+A run covers one partitioning, so the graph is cut into stages: each asset goes to the earliest
+stage its dependencies allow (and a stage's first assets as late as their dependents allow, so that
+`taxonomy/subclasses` runs with the subclass assets it feeds). With today's graph:
 
-A job cannot span two partitionings, hence the split; `roadmap materialize` runs them in turn, and
-in a running instance the monthly schedule starts the first and the refresh sensor the others.
+1. ``raw_monthly``: delivery months (monthly partitions) of every source; the schedule's target,
+   and the job to backfill months from the UI.
+2. ``core_refresh``: documents, families and search texts, rebuilt from every loaded month.
+3. ``subclass_backfill``: the per-subclass assets, one run per taxonomy_subclass partition; the
+   taxonomy sensor's runs for a new or changed subclass.
+4. ``roadmap_report``: indicators across all subclasses and the report.
+
+In a running instance the automation conditions (defs/refresh.py) decide what runs after the raw
+month; `roadmap materialize` runs the stages in turn in process. Nothing here lists assets: a new
+asset joins the stage its partitions and dependencies put it in.
 """
+
+from __future__ import annotations
+
+from collections import defaultdict
+from graphlib import TopologicalSorter
+from typing import NamedTuple
 
 import dagster as dg
 
-from roadmap_pipeline.defs.indicators.assets import subclass_facts
-from roadmap_pipeline.defs.taxonomy.assets import subclass_patents, subclasses
-from roadmap_pipeline.defs.taxonomy.sensors import SUBCLASS_JOB
-from roadmap_pipeline.defs.topics.assets import topic_assets
-from roadmap_pipeline.defs.topics.network import patent_network
+from roadmap_pipeline.defs.partitions import monthly_partitions, subclass_partitions
+from roadmap_pipeline.defs.refresh import RAW_JOB
 
-RAW_JOB, CORE_JOB, REPORT_JOB = "raw_monthly", "core_refresh", "roadmap_report"
+CORE_JOB, SUBCLASS_JOB, REPORT_JOB = "core_refresh", "subclass_backfill", "roadmap_report"
+# Stage names by partitioning, in the order stages of that partitioning come.
+_NAMES = {monthly_partitions: [RAW_JOB], subclass_partitions: [SUBCLASS_JOB], None: [CORE_JOB, REPORT_JOB]}
+_DESCRIPTIONS = {
+    RAW_JOB: "Parse delivery months (monthly partitions) of every source into the raw tables.",
+    CORE_JOB: "Rebuild documents, families and search texts from every loaded month.",
+    SUBCLASS_JOB: "Screen, cluster and count one taxonomy subclass; the taxonomy sensor starts it for a new "
+    "or changed subclass.",
+    REPORT_JOB: "Indicators across all subclasses and the roadmap report (HTML, Excel, CSV/Parquet).",
+}
 
-subclass_assets = [subclasses, subclass_patents, topic_assets, patent_network, subclass_facts]
-_per_subclass = dg.AssetSelection.assets(*subclass_assets)
 
-raw_monthly_job = dg.define_asset_job(
-    RAW_JOB,
-    selection=dg.AssetSelection.groups("raw"),
-    description="Parse delivery months (monthly partitions) of all five sources into the raw tables.",
-)
-core_refresh_job = dg.define_asset_job(
-    CORE_JOB,
-    selection=dg.AssetSelection.groups("raw").downstream(include_self=False) - _per_subclass.downstream(),
-    description="Rebuild documents, families and search texts from every loaded month.",
-)
-subclass_job = dg.define_asset_job(
-    SUBCLASS_JOB,
-    selection=_per_subclass,
-    description="Screen, cluster and count one taxonomy subclass; the taxonomy sensor starts it for new subclasses.",
-)
-report_job = dg.define_asset_job(
-    REPORT_JOB,
-    selection=_per_subclass.downstream(include_self=False),
-    description="Indicators across all subclasses and the roadmap report (HTML, Excel, CSV/Parquet).",
-)
-jobs = [raw_monthly_job, core_refresh_job, subclass_job, report_job]
+class Stage(NamedTuple):
+    """Assets of one partitioning that run together, after every stage before them."""
+
+    name: str
+    partitions_def: dg.PartitionsDefinition | None
+    keys: list[dg.AssetKey]
+
+
+def stages(assets: list) -> list[Stage]:
+    """The stages of the graph that `assets` (definitions and source assets) make, in the order they run."""
+    materialized = [a for a in assets if isinstance(a, dg.AssetsDefinition) and a.is_materializable]
+    partitioning = {key: a.partitions_def for a in materialized for key in a.keys}
+    parents = {spec.key: [d.asset_key for d in spec.deps if d.asset_key in partitioning]
+               for a in materialized for spec in a.specs}
+    children = defaultdict(list)
+    for key, keys in parents.items():
+        for parent in keys:
+            children[parent].append(key)
+    order = list(TopologicalSorter(parents).static_order())
+
+    def cut(parent: dg.AssetKey, child: dg.AssetKey) -> int:
+        return int(partitioning[parent] != partitioning[child])
+
+    level: dict[dg.AssetKey, int] = {}
+    for key in order:
+        level[key] = max((level[p] + cut(p, key) for p in parents[key]), default=0)
+    for key in reversed(order):
+        if children[key]:
+            level[key] = min(level[c] - cut(key, c) for c in children[key])
+    grouped: dict[tuple[int, int], list[dg.AssetKey]] = defaultdict(list)
+    partitionings = list(dict.fromkeys(partitioning[key] for key in order))
+    for key in order:
+        grouped[level[key], partitionings.index(partitioning[key])].append(key)
+    result, used = [], defaultdict(int)
+    for (number, kind), keys in sorted(grouped.items()):
+        partitions_def = partitionings[kind]
+        names = _NAMES.get(partitions_def, [])
+        name = names[used[partitions_def]] if used[partitions_def] < len(names) else f"stage_{number + 1}_{kind}"
+        used[partitions_def] += 1
+        result.append(Stage(name, partitions_def, sorted(keys, key=lambda k: k.to_user_string())))
+    return result
+
+
+def stage_jobs(assets: list) -> list[dg.UnresolvedAssetJobDefinition]:
+    """One job per stage of the graph that `assets` make."""
+    return [
+        dg.define_asset_job(stage.name, selection=dg.AssetSelection.assets(*stage.keys),
+                            description=_DESCRIPTIONS.get(stage.name))
+        for stage in stages(assets)
+    ]

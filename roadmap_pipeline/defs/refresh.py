@@ -1,58 +1,64 @@
-"""The monthly refresh in a running instance: a schedule for the raw month, a sensor for what follows.
+"""How the graph refreshes itself in a running instance: a schedule for the raw month, automation
+conditions for everything after it.
 
-A schedule starts one job, and the stages are four jobs (see defs/jobs.py), so the schedule ingests
-the last complete month and `refresh_chain` starts each next job when the one before succeeded:
-raw_monthly → core_refresh → subclass_backfill for every subclass partition → roadmap_report once
-no subclass run is left. A subclass backfilled by the taxonomy sensor also ends in a report, and a
-backfill of several raw months gets one core refresh, after its last month.
+The schedule starts the raw assets for the last complete delivery month. Every asset downstream
+carries an automation condition that the automation sensor evaluates: it updates once a dependency
+has updated, and waits while any dependency is missing or still in progress; the report waits for
+the indicators, which wait for every subclass. So a new month flows raw → core → every subclass
+partition → indicators → report, each asset once, and the UI's Automation tab of each asset says
+which dependency's update made it run. Every writer is in the pool `duckdb` (limit 1 in
+dagster.yaml): runs started together queue for the warehouse instead of failing on its lock.
+
+Why a schedule and not `AutomationCondition.on_cron` on the raw assets: the cron condition requests
+the latest partition, and the monthly partitions end one month ahead (a delivery can land in the
+month it is named after), so on the 5th it would pick the month just begun, not the month just ended.
 """
 
 from datetime import timedelta
 
 import dagster as dg
 
-from roadmap_pipeline.defs.jobs import (
-    CORE_JOB,
-    REPORT_JOB,
-    SUBCLASS_JOB,
-    core_refresh_job,
-    raw_monthly_job,
-    report_job,
-    subclass_job,
-)
-from roadmap_pipeline.defs.partitions import monthly_partitions, subclass_partitions
+from roadmap_pipeline import settings
 
-CHAIN_TAG = "roadmap/refresh"
-# Run tags Dagster sets on partitioned runs and backfills; it exports no public constant for them.
-PARTITION_NAME_TAG = "dagster/partition"
-ASSET_PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
-ASSET_PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
-BACKFILL_ID_TAG = "dagster/backfill"
-_UNFINISHED = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
-               dg.DagsterRunStatus.STARTED]
+RAW_JOB = "raw_monthly"
+AUTOMATION_SENSOR = "refresh_automation"
+# A month with no delivery is a partition never materialized, not a dependency to wait for.
+_MONTHS = dg.AssetSelection.groups("raw")
+# Observed source files start nothing by themselves: the taxonomy sensor runs exactly the subclasses
+# whose definition changed, where the file's new version would update every partition.
+_SOURCES = dg.AssetSelection.all(include_sources=True) - dg.AssetSelection.all()
 
 
-def months_of(run: dg.DagsterRun) -> list[str]:
-    """Months a raw_monthly run ingested: its partition, or the range of a single-run backfill."""
-    if run.tags.get(PARTITION_NAME_TAG):
-        return [run.tags[PARTITION_NAME_TAG]]
-    first, last = run.tags.get(ASSET_PARTITION_RANGE_START_TAG), run.tags.get(ASSET_PARTITION_RANGE_END_TAG)
-    if not (first and last):
-        return []
-    return monthly_partitions.get_partition_keys_in_range(dg.PartitionKeyRange(first, last))
+def _waiting_for_dependencies() -> dg.AutomationCondition:
+    return (
+        ~dg.AutomationCondition.any_deps_missing().ignore(_MONTHS)
+        & ~dg.AutomationCondition.any_deps_in_progress()
+        & ~dg.AutomationCondition.in_progress()
+    )
 
 
-def _backfill_waiting(instance: dg.DagsterInstance, backfill_id: str) -> str | None:
-    """Why the core refresh must still wait for backfill `backfill_id`, or None when every month succeeded."""
-    runs = instance.get_runs(dg.RunsFilter(tags={BACKFILL_ID_TAG: backfill_id}))
-    if any(run.status in _UNFINISHED for run in runs):
-        return f"backfill {backfill_id}: months still queued or running"
-    backfill = instance.get_backfill(backfill_id)
-    months = set(backfill.partition_names or []) if backfill else {m for run in runs for m in months_of(run)}
-    done = {month for run in runs if run.status == dg.DagsterRunStatus.SUCCESS for month in months_of(run)}
-    if months - done:
-        return f"backfill {backfill_id}: no successful run yet for {', '.join(sorted(months - done))}"
-    return None
+def after_dependencies() -> dg.AutomationCondition:
+    """Update once a dependency has updated, none is missing and none is in progress (Dagster's `eager`
+    without its own materialization of new partitions: new subclasses are the taxonomy sensor's)."""
+    return (
+        (dg.AutomationCondition.any_deps_updated().since_last_handled() & _waiting_for_dependencies())
+        .ignore(_SOURCES)
+        .with_label("after its dependencies")
+    )
+
+
+def after(selection: dg.AssetSelection, label: str) -> dg.AutomationCondition:
+    """Update once `selection` has updated, while no dependency at all is missing or in progress.
+
+    For an asset that reads tables of both sides of a partitioned stage (the report reads search texts
+    and every subclass's topics): an update of the upstream side alone must not run it before the
+    subclass runs that follow from the same update.
+    """
+    return (
+        (dg.AutomationCondition.any_deps_updated().allow(selection).since_last_handled() & _waiting_for_dependencies())
+        .ignore(_SOURCES)
+        .with_label(label)
+    )
 
 
 def previous_month(when) -> str:
@@ -61,49 +67,23 @@ def previous_month(when) -> str:
 
 
 @dg.schedule(
-    job=raw_monthly_job,
-    cron_schedule="0 3 5 * *",
+    job_name=RAW_JOB,
+    cron_schedule=settings.refresh_cron(),
     execution_timezone="Asia/Seoul",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="On the 5th of each month at 03:00 (KST), ingest the previous month's dumps of all five "
-    "offices; refresh_chain then rebuilds everything downstream.",
+    description="Ingest the previous month's dumps of all five offices (by default on the 5th at 03:00 KST); "
+    "the automation conditions downstream then refresh core, every subclass, the indicators and the report.",
 )
 def monthly_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     month = previous_month(context.scheduled_execution_time)
-    return dg.RunRequest(run_key=month, partition_key=month, tags={CHAIN_TAG: month})
+    return dg.RunRequest(run_key=month, partition_key=month)
 
 
-@dg.run_status_sensor(
-    run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[raw_monthly_job, core_refresh_job, subclass_job],
-    request_jobs=[core_refresh_job, subclass_job, report_job],
+refresh_automation = dg.AutomationConditionSensorDefinition(
+    AUTOMATION_SENSOR,
+    target=dg.AssetSelection.all(),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=30,
-    description="After raw ingestion: core refresh; after the core refresh: every subclass; after the last "
-    "subclass run: indicators and the report.",
+    description="Evaluates the automation conditions of every asset: what updates after the raw month, "
+    "after a subclass backfill, and why.",
 )
-def refresh_chain(context: dg.RunStatusSensorContext):
-    run = context.dagster_run
-    chain = run.tags.get(CHAIN_TAG) or run.run_id
-    tags = {CHAIN_TAG: chain}
-    if run.job_name == raw_monthly_job.name:
-        backfill_id = run.tags.get(BACKFILL_ID_TAG)
-        if backfill_id:  # a backfill of months: one core refresh after the last of them
-            waiting = _backfill_waiting(context.instance, backfill_id)
-            if waiting:
-                return dg.SkipReason(waiting)
-            chain = run.tags.get(CHAIN_TAG) or f"backfill-{backfill_id}"
-            tags = {CHAIN_TAG: chain}
-        return dg.RunRequest(job_name=CORE_JOB, run_key=f"{chain}:core", tags=tags)
-    if run.job_name == CORE_JOB:
-        keys = context.instance.get_dynamic_partitions(subclass_partitions.name)
-        if not keys:
-            return dg.SkipReason("no taxonomy_subclass partition yet: the taxonomy sensor adds them")
-        return [dg.RunRequest(job_name=SUBCLASS_JOB, partition_key=key, run_key=f"{chain}:{key}", tags=tags)
-                for key in keys]
-    unfinished = context.instance.get_run_records(
-        dg.RunsFilter(job_name=SUBCLASS_JOB, statuses=_UNFINISHED), limit=1
-    )
-    if unfinished:
-        return dg.SkipReason("subclass runs still queued or running; the last one to finish requests the report")
-    return dg.RunRequest(job_name=REPORT_JOB, run_key=f"{chain}:report", tags=tags)

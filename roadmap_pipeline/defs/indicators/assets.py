@@ -17,6 +17,7 @@ from roadmap_pipeline.defs.indicators.lineage import (
 from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.resources import TaxonomyFile
+from roadmap_pipeline.defs.taxonomy.assets import TAXONOMY_FILE
 from roadmap_pipeline.lib.indicators import IndicatorSettings, compute_indicators, mark
 from roadmap_pipeline.lib.markdown import markdown_table
 from roadmap_pipeline.lib.report import subclass_names
@@ -98,7 +99,7 @@ def subclass_facts(context: dg.AssetExecutionContext, warehouse: DuckDBResource)
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
-            INDICATORS, group_name="indicators", deps=[FACTS], kinds={"duckdb", "polars"},
+            INDICATORS, group_name="indicators", deps=[FACTS, TAXONOMY_FILE], kinds={"duckdb", "polars"},
             description="One row per taxonomy subclass: application share, growth, importance, Korea competitiveness "
             "and the seed's marks (핵심분야 o, 한국강약점 强/弱, 중점분야 V), with every component.\n\n"
             "Not partitioned: importance is a z-score across all subclasses. Only subclasses of the current "
@@ -106,7 +107,7 @@ def subclass_facts(context: dg.AssetExecutionContext, warehouse: DuckDBResource)
             metadata={LINEAGE: INDICATOR_LINEAGE, "dagster/column_schema": table_schema(_INDICATOR_COLUMNS)},
         ),
         dg.AssetSpec(
-            YEARLY, group_name="indicators", deps=[FACTS], kinds={"duckdb", "polars"},
+            YEARLY, group_name="indicators", deps=[FACTS, TAXONOMY_FILE], kinds={"duckdb", "polars"},
             description="One row per (subclass, priority year of the window): valid families and KR first-filed "
             "families, and whether the year is base, recent or incomplete — the growth chart's lines.",
             metadata={LINEAGE: YEARLY_LINEAGE},

@@ -12,7 +12,7 @@ from roadmap_pipeline.defs.indicators.lineage import LINEAGE, SUBCLASS_PATENTS, 
 from roadmap_pipeline.defs.raw.assets import data_source
 from roadmap_pipeline.defs.reports.lineage import EXPORT_LINEAGE, REPORT_LINEAGE
 from roadmap_pipeline.defs.resources import LandingZone, TaxonomyFile
-from roadmap_pipeline.defs.taxonomy.assets import search_texts
+from roadmap_pipeline.defs.taxonomy.assets import TAXONOMY_FILE, search_texts
 from roadmap_pipeline.defs.topics.assets import CLUSTERS, EMERGING, THEMES, TRENDS
 from roadmap_pipeline.lib.indicators import Window
 from roadmap_pipeline.lib.language_counts import valid_families_per_language
@@ -33,8 +33,8 @@ from roadmap_pipeline.lib.topics import SUBCLASS_WIDE
 
 REPORT_NAME = "roadmap_report"
 REPORT = dg.AssetKey(["reports", REPORT_NAME])
-# Every table the report reads; the taxonomy's names come from the file taxonomy.subclasses is loaded from.
-_READS = [INDICATORS, YEARLY, CLUSTERS, TRENDS, THEMES, EMERGING, SUBCLASS_PATENTS, search_texts.key, SUBCLASSES]
+# Every table the report reads, and the taxonomy file whose version and path head it.
+_READS = [INDICATORS, YEARLY, CLUSTERS, TRENDS, THEMES, EMERGING, SUBCLASS_PATENTS, search_texts.key, SUBCLASSES, TAXONOMY_FILE]
 
 
 def _export(stem: str, deps: list[dg.AssetKey], description: str) -> dg.AssetSpec:

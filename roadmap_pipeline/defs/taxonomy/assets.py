@@ -1,6 +1,8 @@
-"""Taxonomy stage: subclass definitions, the searchable family texts, and each subclass's valid patents."""
+"""Taxonomy stage: the taxonomy file, subclass definitions, the searchable family texts, and each subclass's valid patents."""
 
+import hashlib
 import time
+from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -13,7 +15,7 @@ from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.resources import Embeddings, TaxonomyFile
 from roadmap_pipeline.defs.taxonomy.screening import screen_subclass
 from roadmap_pipeline.lib.markdown import markdown_table
-from roadmap_pipeline.lib.taxonomy import Subclass, Taxonomy
+from roadmap_pipeline.lib.taxonomy import Subclass, Taxonomy, TaxonomyError
 from roadmap_pipeline.lib.warehouse import run_sql
 
 _SUBCLASS_COLUMNS = [
@@ -54,6 +56,8 @@ _PATENT_COLUMNS = [
     ("evidence", "string", "why: terms hit and scores, in words"),
 ]
 
+TAXONOMY_FILE = dg.AssetKey(["taxonomy", "taxonomy_file"])
+
 # Families are normalized in batches so that a million families never sit in Python at once.
 _BATCH_ROWS = 100_000
 
@@ -68,10 +72,44 @@ def _subclass_or_fail(taxonomy: Taxonomy, key: str) -> Subclass:
         ) from None
 
 
+def file_version(path: str | Path) -> str:
+    """The taxonomy file's data version: the SHA-256 of its bytes (first 16 hex digits)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
+def file_observation(taxonomy: Taxonomy) -> tuple[dg.DataVersion, dict]:
+    """Data version and metadata of an observation of the taxonomy file `taxonomy` was loaded from."""
+    return dg.DataVersion(file_version(taxonomy.path)), {
+        "path": str(taxonomy.path),
+        "taxonomy": f"{taxonomy.name_en} {taxonomy.version}",
+        "subclasses": dg.MetadataValue.md(markdown_table(
+            ["subclass", "name", "fingerprint"],
+            [(s.key, f"{s.name_ko} / {s.name_en}", s.fingerprint) for s in taxonomy.subclasses],
+        )),
+    }
+
+
+@dg.observable_source_asset(
+    key=TAXONOMY_FILE,
+    group_name="taxonomy",
+    description="The taxonomy YAML (ROADMAP_TAXONOMY): categories, subclasses, their search expressions "
+    "and exclusions. Its data version is the SHA-256 of the file, observed by the taxonomy sensor "
+    "whenever the file changes; every asset that reads the file depends on it.",
+)
+def taxonomy_source(taxonomy_file: TaxonomyFile) -> dg.ObserveResult:
+    try:
+        taxonomy = taxonomy_file.load()
+    except TaxonomyError as error:
+        raise dg.Failure(description=f"the taxonomy file cannot be used: {error}") from None
+    data_version, metadata = file_observation(taxonomy)
+    return dg.ObserveResult(data_version=data_version, metadata=metadata)
+
+
 @dg.asset(
     key_prefix="taxonomy",
     group_name="taxonomy",
     partitions_def=subclass_partitions,
+    deps=[TAXONOMY_FILE],
     pool="duckdb",
     kinds={"duckdb", "yaml"},
     code_version="1",
@@ -173,7 +211,7 @@ def _normalized(frame: pl.DataFrame) -> pl.DataFrame:
     key_prefix="taxonomy",
     group_name="taxonomy",
     partitions_def=subclass_partitions,
-    deps=[subclasses, search_texts],
+    deps=[subclasses, search_texts, TAXONOMY_FILE],
     pool="duckdb",
     kinds={"duckdb", "sentence_transformers"},
     code_version="1",

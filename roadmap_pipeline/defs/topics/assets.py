@@ -15,7 +15,7 @@ import polars as pl
 from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.resources import Embeddings, TaxonomyFile
-from roadmap_pipeline.defs.taxonomy.assets import search_texts, subclass_patents
+from roadmap_pipeline.defs.taxonomy.assets import TAXONOMY_FILE, search_texts, subclass_patents
 from roadmap_pipeline.defs.topics.state import State, mark_unchanged, read_state, when, write_state
 from roadmap_pipeline.lib.clustering import (
     PCAReducer,
@@ -114,7 +114,7 @@ class TopicConfig(dg.Config):
     full_recluster: bool = False
 
 def _spec(key: dg.AssetKey, description: str, kinds: set[str]) -> dg.AssetSpec:
-    return dg.AssetSpec(key, group_name="topics", deps=[subclass_patents, search_texts], description=description,
+    return dg.AssetSpec(key, group_name="topics", deps=[subclass_patents, search_texts, TAXONOMY_FILE], description=description,
                         kinds=kinds, partitions_def=subclass_partitions)
 
 @dg.multi_asset(
