@@ -121,6 +121,19 @@ def _pending(conn, queue: str) -> int | None:
     return None if everything else rows
 
 
+def search_texts_incremental(conn) -> bool:
+    """Whether taxonomy.search_texts can be brought up to date from the families in core.family_changes alone."""
+    return _pending(conn, "family_changes") is not None and conn.sql(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
+        " AND schema_name = 'taxonomy' AND table_name = 'search_texts'").fetchone()[0] == 1
+
+
+def consume_family_changes(conn) -> None:
+    """Empty core.family_changes once the search texts have read it (in the caller's transaction)."""
+    if _exists(conn, "family_changes"):
+        conn.execute("DELETE FROM core.family_changes")
+
+
 @contextmanager
 def _region(conn, docs: str, tables: tuple[str, ...]):
     """A scratch in-memory database holding the rows of `tables` of the publications in temp table `docs`, in use.
