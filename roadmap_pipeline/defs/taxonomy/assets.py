@@ -9,7 +9,7 @@ from dagster_duckdb import DuckDBResource
 import polars as pl
 
 from roadmap_pipeline import settings
-from roadmap_pipeline.defs.core.families import families
+from roadmap_pipeline.defs.core.families import consume_family_changes, families, search_texts_incremental
 from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.resources import Embeddings, TaxonomyFile
@@ -164,18 +164,22 @@ def search_texts(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -
 
     Texts are NFKC-normalized and lower-cased once here (DuckDB has no NFKC), so that every
     subclass's expression compares like with like: full-width Latin letters in Japanese and Chinese
-    titles match their ASCII forms. Rebuilt in full with the families.
+    titles match their ASCII forms. A refresh rebuilds the rows of the families core.families
+    replaced (core.family_changes); a full rebuild of the families rebuilds them all.
     """
     started = time.perf_counter()
     rows = 0
     with warehouse.get_connection() as conn:
         run_sql(conn, "taxonomy_schema")
-        run_sql(conn, "search_texts")
+        incremental = search_texts_incremental(conn)
+        run_sql(conn, "search_texts", identifiers={"incremental": incremental})
         total = conn.sql("SELECT count(*) FROM search_texts_raw").fetchone()[0]
         conn.execute("BEGIN")
-        conn.execute(
-            "CREATE OR REPLACE TABLE taxonomy.search_texts AS SELECT * EXCLUDE (row_no) FROM search_texts_raw WITH NO DATA"
-        )
+        if incremental:
+            conn.execute("DELETE FROM taxonomy.search_texts WHERE family_id IN (SELECT family_id FROM core.family_changes)")
+        else:
+            conn.execute("CREATE OR REPLACE TABLE taxonomy.search_texts AS"
+                         " SELECT * EXCLUDE (row_no) FROM search_texts_raw WITH NO DATA")
         for first in range(0, total, _BATCH_ROWS):
             batch = _normalized(conn.execute(
                 "SELECT * EXCLUDE (row_no) FROM search_texts_raw WHERE row_no >= ? AND row_no < ?",
@@ -185,15 +189,19 @@ def search_texts(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -
             conn.execute("INSERT INTO taxonomy.search_texts SELECT * FROM search_texts_batch")
             conn.unregister("search_texts_batch")
             rows += batch.height
+        consume_family_changes(conn)
         conn.execute("COMMIT")
         languages = conn.sql(
             "SELECT coalesce(embed_lang, '?') AS lang, count(*) FROM taxonomy.search_texts GROUP BY 1 ORDER BY 2 DESC"
         ).fetchall()
+        table_rows = sum(count for _, count in languages)
     elapsed = time.perf_counter() - started
-    context.log.info(f"taxonomy.search_texts: {rows} families normalized in {elapsed:.1f} s")
+    context.log.info(f"taxonomy.search_texts: {rows} families normalized in {elapsed:.1f} s"
+                     f" ({'changed families only' if incremental else 'all families'})")
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": rows,
+            "dagster/row_count": table_rows,
+            "families_normalized": rows,
             "dagster/column_schema": table_schema(_SEARCH_COLUMNS),
             "embedded text languages": dg.MetadataValue.md(markdown_table(["language", "families"], languages)),
             "seconds": round(elapsed, 2),
