@@ -158,12 +158,13 @@ def parse_verdict(word: str) -> bool | None:
     return None
 
 
-def read_verdicts(folder: str | Path, subclass_keys: Collection[str]) -> Verdicts:
+def read_verdicts(folder: str | Path, subclass_keys: Collection[str] | None) -> Verdicts:
     """Every verdict in the review workbooks and CSV files of `folder`, validated row by row.
 
     Args:
         folder: The labels folder; absent, there are no verdicts.
-        subclass_keys: The taxonomy's subclasses: a row naming another is a problem.
+        subclass_keys: The taxonomy's subclasses: a row naming another is a problem; None: any
+            subclass is taken as named (when one subclass's verdicts are wanted).
 
     Returns:
         The usable verdicts per subclass and the problems, each naming its file, sheet and row.
@@ -191,11 +192,11 @@ def read_verdicts(folder: str | Path, subclass_keys: Collection[str]) -> Verdict
                 rows.append(row)
             else:
                 result.unjudged_rows += 1
-    _validate(rows, set(subclass_keys), result)
+    _validate(rows, None if subclass_keys is None else set(subclass_keys), result)
     return result
 
 
-def _validate(rows: Sequence[_Row], subclass_keys: set[str], result: Verdicts) -> None:
+def _validate(rows: Sequence[_Row], subclass_keys: set[str] | None, result: Verdicts) -> None:
     """Usable rows into `result.by_subclass`, the others into `result.problems`; conflicts use neither side."""
     usable: dict[tuple[str, str], list[tuple[_Row, bool]]] = {}
     for row in rows:
@@ -207,7 +208,7 @@ def _validate(rows: Sequence[_Row], subclass_keys: set[str], result: Verdicts) -
             problem = f"{row.word!r} is not a verdict: write valid or noise (유효 or 노이즈)"
         elif not row.subclass_key:
             problem = "no subclass: add a subclass_key column or name the file <subclass_key>.csv"
-        elif row.subclass_key not in subclass_keys:
+        elif subclass_keys is not None and row.subclass_key not in subclass_keys:
             problem = f"subclass {row.subclass_key!r} is not in the taxonomy"
         if problem:
             result.problems.append(Problem(row.where, problem, row.subclass_key, row.family_id or None))
@@ -235,7 +236,12 @@ def _header_keys(cells: Sequence[object]) -> dict[str, int]:
     return keys
 
 
-def _csv_rows(path: Path, subclass_keys: Collection[str], problems: list[Problem]) -> Iterator[_Row]:
+def _default_subclass(path: Path, subclass_keys: Collection[str] | None) -> str | None:
+    """The subclass a file named ``<subclass_key>.csv`` (or .xlsx) gives rows that name none."""
+    return path.stem if subclass_keys is None or path.stem in subclass_keys else None
+
+
+def _csv_rows(path: Path, subclass_keys: Collection[str] | None, problems: list[Problem]) -> Iterator[_Row]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
@@ -245,7 +251,7 @@ def _csv_rows(path: Path, subclass_keys: Collection[str], problems: list[Problem
             problems.append(Problem(f"{path.name} line 1", "the header must name the columns family_id and "
                                     "verdict (or label): no verdict read from this file"))
             return
-        default_subclass = path.stem if path.stem in subclass_keys else None
+        default_subclass = _default_subclass(path, subclass_keys)
         for cells in reader:
             # The reader's own count: blank lines and quoted line breaks shift it from the row count.
             where = f"{path.name} line {reader.line_num}"
@@ -254,7 +260,7 @@ def _csv_rows(path: Path, subclass_keys: Collection[str], problems: list[Problem
             yield _row(where, cells, keys, verdict_column, default_subclass)
 
 
-def _workbook_rows(path: Path, subclass_keys: Collection[str], problems: list[Problem]) -> Iterator[_Row]:
+def _workbook_rows(path: Path, subclass_keys: Collection[str] | None, problems: list[Problem]) -> Iterator[_Row]:
     from openpyxl import load_workbook
 
     try:
@@ -262,7 +268,7 @@ def _workbook_rows(path: Path, subclass_keys: Collection[str], problems: list[Pr
     except Exception as error:  # openpyxl raises zipfile, KeyError or XML errors for files it cannot read
         problems.append(Problem(path.name, f"not a readable Excel workbook ({type(error).__name__}: {error})"))
         return
-    default_subclass = path.stem if path.stem in subclass_keys else None
+    default_subclass = _default_subclass(path, subclass_keys)
     try:
         for sheet in workbook.worksheets:
             lines = sheet.iter_rows(values_only=True)
