@@ -12,12 +12,13 @@ from roadmap_pipeline.defs.refresh import after, after_dependencies, monthly_ref
 from roadmap_pipeline.defs.reports.assets import roadmap_report
 from roadmap_pipeline.defs.resources import default_resources
 from roadmap_pipeline.defs.taxonomy.assets import search_texts, subclass_patents, subclasses, taxonomy_source
+from roadmap_pipeline.defs.taxonomy.review import analyst_verdicts, review_workbooks, verdicts_sensor
 from roadmap_pipeline.defs.taxonomy.sensors import taxonomy_sensor
 from roadmap_pipeline.defs.topics.assets import topic_assets
 from roadmap_pipeline.defs.topics.network import patent_network
 
 _assets = [*raw_assets, documents, family_members, families, search_texts, subclasses, subclass_patents,
-           topic_assets, patent_network, subclass_facts, subclass_indicators, roadmap_report]
+           review_workbooks, topic_assets, patent_network, subclass_facts, subclass_indicators, roadmap_report]
 
 
 def _automation(spec: dg.AssetSpec) -> dg.AssetSpec:
@@ -32,7 +33,7 @@ def _automation(spec: dg.AssetSpec) -> dg.AssetSpec:
     return spec.replace_attributes(automation_condition=condition)
 
 
-assets = [*dg.map_asset_specs(_automation, _assets), taxonomy_source]
+assets = [*dg.map_asset_specs(_automation, _assets), taxonomy_source, analyst_verdicts]
 
 
 def build_definitions(resources: dict | None = None) -> dg.Definitions:
@@ -42,7 +43,7 @@ def build_definitions(resources: dict | None = None) -> dg.Definitions:
         asset_checks=family_checks,
         jobs=stage_jobs(assets),
         schedules=[monthly_refresh],
-        sensors=[taxonomy_sensor, refresh_automation],
+        sensors=[taxonomy_sensor, verdicts_sensor, refresh_automation],
         resources=resources or default_resources(),
     )
 

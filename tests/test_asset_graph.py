@@ -12,6 +12,8 @@ import dagster as dg
 from roadmap_pipeline.definitions import defs
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
+# Files observed by their sensors, never materialized: the taxonomy and the analysts' verdicts.
+OBSERVED = {"taxonomy/taxonomy_file", "taxonomy/analyst_verdicts"}
 
 
 def graph_snapshot() -> dict:
@@ -57,18 +59,18 @@ def test_every_asset_is_in_exactly_one_job():
     """`roadmap materialize` runs the stage jobs in turn: together they materialize the whole graph, each asset once."""
     snapshot = graph_snapshot()
     selected = [key for keys in snapshot["jobs"].values() for key in keys]
-    assert sorted(selected) == sorted(k for k in snapshot["assets"] if k != "taxonomy/taxonomy_file")  # observed only
+    assert sorted(selected) == sorted(k for k in snapshot["assets"] if k not in OBSERVED)
 
 
 def test_every_asset_but_the_raw_months_is_automated():
     """The schedule starts the raw months; every other asset has an automation condition, none left to a chain."""
     snapshot = graph_snapshot()
     for key, node in snapshot["assets"].items():
-        expected = None if key.startswith("raw/") or key == "taxonomy/taxonomy_file" else (
+        expected = None if key.startswith("raw/") or key in OBSERVED else (
             "after the indicator tables" if key.startswith("reports/") else "after its dependencies")
         assert node["automation"] == expected, key
     assert snapshot["schedules"] == ["monthly_refresh"]
-    assert snapshot["sensors"] == ["refresh_automation", "taxonomy_sensor"]
+    assert snapshot["sensors"] == ["refresh_automation", "taxonomy_sensor", "verdicts_sensor"]
 
 
 def test_definitions_load_as_a_code_location():

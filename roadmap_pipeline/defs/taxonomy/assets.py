@@ -52,11 +52,15 @@ _PATENT_COLUMNS = [
     ("relevance", "float", "the score thresholded: see relevance_method"),
     ("relevance_method", "string", "description, description_vs_exclude or classifier"),
     ("is_valid", "bool", "relevance >= threshold (유효특허)"),
-    ("label", "string", "the analyst's label, where data/labels gives one"),
+    ("label", "string", "the analyst's verdict (valid or noise), where the labels folder gives one"),
+    ("verdict_source", "string", "whose verdict is_valid is: analyst (which always wins) or model"),
+    ("model_valid", "bool", "the model's verdict: relevance >= threshold"),
+    ("description_valid", "bool", "the verdict of the description (and exclusions) alone, without the analysts' verdicts"),
     ("evidence", "string", "why: terms hit and scores, in words"),
 ]
 
 TAXONOMY_FILE = dg.AssetKey(["taxonomy", "taxonomy_file"])
+ANALYST_VERDICTS = dg.AssetKey(["taxonomy", "analyst_verdicts"])  # the labels folder: defs/taxonomy/review.py
 
 # Families are normalized in batches so that a million families never sit in Python at once.
 _BATCH_ROWS = 100_000
@@ -219,7 +223,7 @@ def _normalized(frame: pl.DataFrame) -> pl.DataFrame:
     key_prefix="taxonomy",
     group_name="taxonomy",
     partitions_def=subclass_partitions,
-    deps=[subclasses, search_texts, TAXONOMY_FILE],
+    deps=[subclasses, search_texts, TAXONOMY_FILE, ANALYST_VERDICTS],
     pool="duckdb",
     kinds={"duckdb", "sentence_transformers"},
     code_version="1",
@@ -254,6 +258,10 @@ def subclass_patents(
             "valid": valid,
             "threshold": outcome.scores.threshold,
             "relevance method": outcome.scores.method,
+            "analyst verdicts": outcome.verdicts,
+            "analyst verdicts overruling the model": outcome.overruled,
+            "verdict rows not used": dg.MetadataValue.md(
+                "\n".join(f"- {problem}" for problem in outcome.problems[:50]) or "(none)"),
             "scoring": outcome.scores.note,
             "model": outcome.model,
             "texts embedded": outcome.stats["embedded"],

@@ -18,13 +18,13 @@ from roadmap_pipeline import settings
 from roadmap_pipeline.defs.jobs import SUBCLASS_JOB
 from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.resources import LandingZone, TaxonomyFile
+from roadmap_pipeline.defs.taxonomy.assets import ANALYST_VERDICTS
 from roadmap_pipeline.defs.taxonomy.sensors import DATA_VERSION_TAG, FAMILIES
 from roadmap_pipeline.lib.markdown import markdown_table
 from roadmap_pipeline.lib.review import GUIDE, Verdicts, read_verdicts, review_rows, write_review_workbook
 from roadmap_pipeline.lib.taxonomy import Taxonomy, TaxonomyError
 from roadmap_pipeline.lib.warehouse import load_sql
 
-ANALYST_VERDICTS = dg.AssetKey(["taxonomy", "analyst_verdicts"])
 SUBCLASS_PATENTS = dg.AssetKey(["taxonomy", "subclass_patents"])
 REVIEW_WORKBOOKS = dg.AssetKey(["taxonomy", "review_workbooks"])
 ALL_SUBCLASSES_WORKBOOK = "review_all_subclasses.xlsx"
