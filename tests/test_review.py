@@ -190,3 +190,32 @@ def test_unknown_families_unreadable_files_and_sheets_without_a_verdict_column_a
 def test_no_folder_means_no_verdicts(tmp_path):
     verdicts = read_verdicts(tmp_path / "absent", KEYS)
     assert verdicts.by_subclass == {} and verdicts.problems == []
+
+
+def test_the_report_workbook_has_a_valid_patents_sheet_per_subclass_with_the_verdict_origin(tmp_path):
+    from roadmap_pipeline.lib.report import ReportHeader, ReportInputs, write_workbook
+    from roadmap_pipeline.lib.review import VALID_PATENT_COLUMNS, valid_patent_rows
+
+    indicators = pl.DataFrame({
+        "subclass_key": KEYS, "category": ["design", "health"], "n_families": [10, 20],
+        "application_share": [1.0, 1.0], "growth": [0.1, 0.2], "importance": [0.5, -0.5],
+        "korea_competitiveness": [0.1, -0.1], "is_core": [True, False], "korea_strength": ["强", "弱"],
+        "is_focus": [True, False],
+    })
+    names = pl.DataFrame({"subclass_key": KEYS, "category": ["design", "health"], "category_name_ko": ["설계", "설비건전성"],
+                          "category_name_en": ["Design", "Health"], "name_ko": ["공정설계", "진단"],
+                          "name_en": ["Process design", "Diagnosis"], "position": [0, 1]})
+    inputs = ReportInputs(indicators=indicators, header=ReportHeader(data_source="SYNTHETIC test"), subclasses=names,
+                          yearly_counts=pl.DataFrame(schema={"subclass_key": pl.String, "priority_year": pl.Int64,
+                                                             "families": pl.Int64}))
+    valid = valid_patent_rows(pl.concat([candidates(key) for key in KEYS]))
+    book = load_workbook(write_workbook(inputs, tmp_path / "roadmap.xlsx", valid))
+    assert {"유효 공정설계", "유효 진단"} <= set(book.sheetnames)
+    sheet = book["유효 진단"]
+    assert "3 families, 0 by an analyst's verdict, 3 by the model" in sheet["A1"].value
+    assert [c.value for c in sheet[3]] == [c.en for c in VALID_PATENT_COLUMNS]
+    rows = [[c.value for c in line] for line in sheet.iter_rows(min_row=4)]
+    assert [r[0] for r in rows] == ["F2", "F6", "F3"]  # valid only (F1: an analyst said noise), by relevance
+    assert {r[-1] for r in rows} == {"model"}
+    assert sheet.freeze_panes == "B4" and sheet.auto_filter.ref == "A3:I6"
+    assert "유효 진단" not in load_workbook(write_workbook(inputs, tmp_path / "no.xlsx")).sheetnames

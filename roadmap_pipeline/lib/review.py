@@ -345,18 +345,45 @@ def review_rows(candidates: pl.DataFrame, disagreement_first: bool = True) -> pl
     The verdict column holds the analyst's earlier verdict, so that a returned workbook carries every
     verdict of the subclass and replaces the earlier file.
     """
-    ordered = review_order(candidates, disagreement_first)
+    return _with_texts(review_order(candidates, disagreement_first)).with_columns(
+        pl.when(pl.col("is_valid")).then(pl.lit("valid")).otherwise(pl.lit("noise")).alias("current_verdict"),
+        pl.when(pl.col("verdict_source") == "analyst").then(pl.col("label")).otherwise(None).alias("verdict"),
+        pl.lit(None, dtype=pl.String).alias("note"),
+    ).select([c.key for c in REVIEW_COLUMNS])
+
+
+VALID_PATENT_COLUMNS = (
+    ReviewColumn("family_id", "패밀리", "Family id", 14),
+    ReviewColumn("representative_doc_id", "대표문헌", "Representative publication", 20),
+    ReviewColumn("offices", "출원국", "Offices", 12),
+    ReviewColumn("priority_year", "우선권연도", "Priority year", 8),
+    ReviewColumn("title", "발명의 명칭(원문)", "Title (native)", 40),
+    ReviewColumn("title_en", "영문 명칭", "Title (English)", 40),
+    ReviewColumn("matched_terms", "검색어", "Terms hit", 24),
+    ReviewColumn("relevance", "관련도", "Relevance", 9),
+    ReviewColumn("verdict_source", "판정 주체", "Verdict by (analyst or model)", 12),
+)
+
+
+def valid_patent_rows(candidates: pl.DataFrame) -> pl.DataFrame:
+    """The valid patents (the roadmap's patent DB) of candidates with texts: `subclass_key` and
+    `VALID_PATENT_COLUMNS`, analysts' verdicts first, then by relevance."""
+    return _with_texts(candidates.filter(pl.col("is_valid"))).sort(
+        ["subclass_key", "verdict_source", "relevance", "family_id"], descending=[False, False, True, False],
+        nulls_last=True,
+    ).select("subclass_key", *[c.key for c in VALID_PATENT_COLUMNS])
+
+
+def _with_texts(frame: pl.DataFrame) -> pl.DataFrame:
+    """Title and abstract in the representative's own language (when not English) and in English."""
     native = pl.col("title_lang").fill_null("") != "en"
-    return ordered.with_columns(
+    return frame.with_columns(
         pl.when(native).then(pl.col("title")).otherwise(None).alias("title"),
         pl.coalesce(pl.col("title_en"), pl.when(~native).then(pl.col("title"))).alias("title_en"),
         pl.when(pl.col("abstract_lang").fill_null("") != "en").then(pl.col("abstract")).otherwise(None).alias("abstract"),
         pl.coalesce(pl.col("abstract_en"),
                     pl.when(pl.col("abstract_lang") == "en").then(pl.col("abstract"))).alias("abstract_en"),
-        pl.when(pl.col("is_valid")).then(pl.lit("valid")).otherwise(pl.lit("noise")).alias("current_verdict"),
-        pl.when(pl.col("verdict_source") == "analyst").then(pl.col("label")).otherwise(None).alias("verdict"),
-        pl.lit(None, dtype=pl.String).alias("note"),
-    ).select([c.key for c in REVIEW_COLUMNS])
+    )
 
 
 def write_review_workbook(sheets: Mapping[str, tuple[str, pl.DataFrame]], path: str | Path, guide: str) -> Path:

@@ -16,6 +16,7 @@ from roadmap_pipeline.defs.taxonomy.assets import TAXONOMY_FILE, search_texts
 from roadmap_pipeline.defs.topics.assets import CLUSTERS, EMERGING, THEMES, TRENDS
 from roadmap_pipeline.lib.indicators import Window
 from roadmap_pipeline.lib.language_counts import valid_families_per_language
+from roadmap_pipeline.lib.review import valid_patent_rows
 from roadmap_pipeline.lib.report import (
     INDICATORS_EXPORT,
     YEARLY_EXPORT,
@@ -30,11 +31,13 @@ from roadmap_pipeline.lib.report import (
     write_workbook,
 )
 from roadmap_pipeline.lib.topics import SUBCLASS_WIDE
+from roadmap_pipeline.lib.warehouse import load_sql
 
 REPORT_NAME = "roadmap_report"
 REPORT = dg.AssetKey(["reports", REPORT_NAME])
 # Every table the report reads, and the taxonomy file whose version and path head it.
-_READS = [INDICATORS, YEARLY, CLUSTERS, TRENDS, THEMES, EMERGING, SUBCLASS_PATENTS, search_texts.key, SUBCLASSES, TAXONOMY_FILE]
+_READS = [INDICATORS, YEARLY, CLUSTERS, TRENDS, THEMES, EMERGING, SUBCLASS_PATENTS, search_texts.key, SUBCLASSES, TAXONOMY_FILE,
+          dg.AssetKey(["core", "families"]), dg.AssetKey(["core", "documents"])]  # the valid patents' sheets
 
 
 def _export(stem: str, deps: list[dg.AssetKey], description: str) -> dg.AssetSpec:
@@ -74,6 +77,7 @@ def roadmap_report(
         focus = indicators.filter(pl.col("is_focus"))["subclass_key"].to_list()
         topics = {key: _topics(conn, key) for key in focus}
         languages = valid_families_per_language(conn)
+        valid_patents = valid_patent_rows(conn.execute(load_sql("review_candidates")).pl())
         models = [r[0] for r in conn.sql("SELECT DISTINCT model FROM taxonomy.subclass_patents WHERE model IS NOT NULL").fetchall()]
         valid, title_only = conn.sql(
             "SELECT count(DISTINCT p.family_id), count(DISTINCT p.family_id) FILTER (WHERE t.title_only)"
@@ -103,7 +107,7 @@ def roadmap_report(
     folder = Path(landing_zone.artifacts_dir) / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     html = render_html(inputs, folder / f"{REPORT_NAME}.html")
-    workbook = write_workbook(inputs, folder / f"{REPORT_NAME}.xlsx")
+    workbook = write_workbook(inputs, folder / f"{REPORT_NAME}.xlsx", valid_patents)
     exports = write_exports(inputs, folder)
     context.log.info(f"roadmap report: {html}")
     yield dg.MaterializeResult(asset_key=REPORT, metadata={

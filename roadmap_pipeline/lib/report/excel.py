@@ -3,6 +3,7 @@
 Sheets: 로드맵 (the seed's table, Korean headers with an English row below), 지표 Indicators (every
 indicator column, so that a figure can be recomputed), 연도별 Yearly (families per priority year),
 언어 Languages (valid families per subclass and text language), one sheet per subclass with topics (clusters, task themes, emerging keywords, keyword trends),
+one sheet of valid patents per subclass (유효 <name>: the roadmap's patent DB, each with whose verdict it is),
 정의 Definitions and 출처 Source. Values stay numbers with number formats, not printed text.
 """
 
@@ -42,6 +43,7 @@ YEARLY_SHEET = "연도별 Yearly"
 LANGUAGES_SHEET = "언어 Languages"
 DEFINITIONS_SHEET = "정의 Definitions"
 SOURCE_SHEET = "출처 Source"
+VALID_SHEET_PREFIX = "유효 "
 # Row 1 of the roadmap sheet says where the data comes from; the two header rows follow.
 BANNER_ROW, KOREAN_HEADER_ROW, ENGLISH_HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
 
@@ -56,12 +58,14 @@ _INVALID_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
 _RESERVED_SHEET_NAMES = {"history"}
 
 
-def write_workbook(inputs: ReportInputs, path: str | Path) -> Path:
+def write_workbook(inputs: ReportInputs, path: str | Path, valid_patents: pl.DataFrame | None = None) -> Path:
     """Write the report workbook.
 
     Args:
         inputs: What the report shows.
         path: ``.xlsx`` file to write (parent folders are made).
+        valid_patents: The valid patents of every subclass as `lib.review.valid_patent_rows` makes
+            them; a sheet per subclass, in the roadmap's order. None: no such sheets.
 
     Returns:
         The path written.
@@ -86,6 +90,11 @@ def write_workbook(inputs: ReportInputs, path: str | Path) -> Path:
     for row in frame.filter(pl.col("subclass_key").is_in(list(inputs.topics))).iter_rows(named=True):
         sheet = workbook.create_sheet(sheet_name(row["name_ko"], taken))
         _topics_sheet(sheet, row, inputs.topics[row["subclass_key"]])
+    if valid_patents is not None:
+        for row in frame.iter_rows(named=True):
+            patents = valid_patents.filter(pl.col("subclass_key") == row["subclass_key"])
+            _valid_patents_sheet(workbook.create_sheet(sheet_name(f"{VALID_SHEET_PREFIX}{row['name_ko']}", taken)),
+                                 row, patents)
     _definitions_sheet(workbook.create_sheet(sheet_name(DEFINITIONS_SHEET, taken)), inputs)
     source = workbook.create_sheet(sheet_name(SOURCE_SHEET, taken))
     _write_rows(source, 1, [["항목", "Item", "값 Value"], *inputs.header.provenance()], bold_rows=1)
@@ -165,6 +174,27 @@ def _topics_sheet(sheet: Worksheet, row: dict, topics: SubclassTopics) -> None:
     if topics.keyword_trends is not None:
         next_row = _trend_block(sheet, next_row, topics.keyword_trends)
     _widths(sheet, [10, 26, 40, 50, 12, 12, 40])
+
+
+def _valid_patents_sheet(sheet: Worksheet, row: dict, patents: pl.DataFrame) -> None:
+    """A subclass's valid patents (유효특허): a title row, Korean and English headers, filters, frozen headers."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from roadmap_pipeline.lib.review import VALID_PATENT_COLUMNS
+
+    by_analyst = int((patents["verdict_source"] == "analyst").sum())
+    title = (f"유효특허 Valid patents — {row['name_ko']} {row['name_en']} ({row['subclass_key']}): {patents.height} "
+             f"families, {by_analyst} by an analyst's verdict, {patents.height - by_analyst} by the model")
+    sheet.cell(1, 1, safe_value(title)).font = Font(bold=True, size=13)
+    columns = VALID_PATENT_COLUMNS
+    _write_rows(sheet, 2, [[c.ko for c in columns], [c.en for c in columns],
+                           *patents.select([c.key for c in columns]).iter_rows()], bold_rows=2)
+    for number in range(4, 4 + patents.height):
+        sheet.cell(number, 1 + [c.key for c in columns].index("relevance")).number_format = "0.000"
+    sheet.freeze_panes = "B4"
+    sheet.auto_filter.ref = f"A3:{get_column_letter(len(columns))}{3 + patents.height}"
+    _widths(sheet, [c.width for c in columns])
 
 
 def _block(sheet: Worksheet, first_row: int, title: str, columns: Sequence[Column], frame: pl.DataFrame) -> int:
