@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 from roadmap_pipeline.defs.core.assets import DOCUMENT_CHANGES, DOCUMENTS, CoreConfig
 from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.lib.markdown import markdown_table
+from roadmap_pipeline.lib.records import IP5_OFFICES
 from roadmap_pipeline.lib.warehouse import run_sql
 
 # The SQL files of each asset, run in this order on one connection (temp tables pass between them).
@@ -27,7 +28,7 @@ FAMILY_SQL = (
     "families_keys",
     "families_extended",
     ("connected_components", {"edges": "family_link_edges", "components": "family_extended"}),
-    "families_attributes",
+    ("families_attributes", {"offices": [office.lower() for office in IP5_OFFICES]}),
 )
 # The core tables a recomputation of some families copies into a scratch database.
 _MEMBER_INPUTS = ("documents", "document_priorities", "document_parties")

@@ -20,8 +20,9 @@ from datetime import date
 from typing import NamedTuple
 
 from roadmap_pipeline.demo.synthetic import plan
-from roadmap_pipeline.demo.synthetic.families import IP5, Family
+from roadmap_pipeline.demo.synthetic.families import Family
 from roadmap_pipeline.demo.synthetic.numbering import PubNumber
+from roadmap_pipeline.lib.records import IP5_OFFICES
 
 _MAX_APPEAL = max(effect[1] for effect in plan.KOREA_EFFECTS.values())
 _SAME_SUBCLASS = 0.85
@@ -65,7 +66,7 @@ class CitationWindow:
     def remember(self, family: Family) -> None:
         """Make `family` citable by the families that follow it."""
         documents = sorted(family.publications, key=lambda p: (p.number.published, p.slot))
-        first = next((p for p in documents if p.office in IP5), documents[0]).number
+        first = next((p for p in documents if p.office in IP5_OFFICES), documents[0]).number
         item = _Citable(family.index, first, family.appeal)
         self._all.append(item)
         group = self._by_group.get(_group(family))

@@ -21,8 +21,9 @@ from datetime import date, timedelta
 from roadmap_pipeline.demo.synthetic.families import Family, Publication
 from roadmap_pipeline.demo.synthetic.markup import docdb_symbol, esc, notice, ymd
 from roadmap_pipeline.demo.synthetic.numbering import AppNumber, PubNumber
+from roadmap_pipeline.lib.records import OFFICE_LANGUAGES
 
-_LANGUAGE = {"KR": "ko", "JP": "ja", "CN": "zh", "EP": "en", "DE": "de", "US": "en"}
+_LANGUAGE = {**OFFICE_LANGUAGES, "DE": "de"}
 _UPPER_TITLES = ("KR", "EP", "WO", "DE")
 _CITED_PHASE = {"wo": "ISR"}
 _CATEGORIES = ("X", "Y", "A", "A", "Y")

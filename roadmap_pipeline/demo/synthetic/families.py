@@ -36,15 +36,16 @@ from roadmap_pipeline.demo.synthetic.numbering import AppNumber, PubNumber
 from roadmap_pipeline.demo.synthetic.parties import Applicant, Inventor, applicant_pools, draw_inventors
 from roadmap_pipeline.demo.synthetic.texts import Texts, compose
 from roadmap_pipeline.demo.synthetic.topics import BY_KEY, SUBCLASSES, Topic
+from roadmap_pipeline.lib.records import OFFICE_LANGUAGES
 
-IP5 = ("KR", "US", "JP", "CN", "EP")
 # Weekdays on which each office publishes (Monday is 0); US applications on Thursdays, grants on Tuesdays.
 _WEEKDAYS = {"KR": (0, 1, 2, 3, 4), "JP": (3,), "CN": (1, 4), "EP": (2,), "WO": (3,), "DE": (3,),
              "US-A": (3,), "US-B": (1,)}
 # PCT applications published in these languages do not get an EP A publication at regional entry.
 _EPO_LANGUAGE_OFFICES = ("US", "EP", "DE")
 _GENERIC_CPC = ("G06N3/08", "G06N20/00")
-NATIVE_LANGUAGE = {"KR": "ko", "JP": "ja", "CN": "zh"}  # the language of each home office
+# The language of each home office whose own texts are not English (KR, JP, CN).
+NATIVE_LANGUAGE = {office: language for office, language in OFFICE_LANGUAGES.items() if language != "en"}
 
 
 class Claim(NamedTuple):

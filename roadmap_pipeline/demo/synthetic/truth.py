@@ -30,8 +30,9 @@ from collections import Counter
 from pathlib import Path
 
 from roadmap_pipeline.demo.synthetic import plan
-from roadmap_pipeline.demo.synthetic.families import IP5, NATIVE_LANGUAGE, Family, Publication
+from roadmap_pipeline.demo.synthetic.families import NATIVE_LANGUAGE, Family, Publication
 from roadmap_pipeline.demo.synthetic.markup import notice
+from roadmap_pipeline.lib.records import IP5_OFFICES
 
 GROUND_TRUTH = "ground_truth.json"
 FORMAT_VERSION = 2
@@ -183,7 +184,7 @@ def _document(family: Family, publication: Publication, files: list[tuple[str, s
         "application_id": application.id,
         "filing_date": application.filed.isoformat(),
         "route": publication.route,
-        "in_scope": number.country in IP5,
+        "in_scope": number.country in IP5_OFFICES,
         "sources": sources,
         "files": [path for _, path in files],
         "docdb_family_id": family.docdb_family_id if "docdb" in sources and publication.family_id_written else None,
