@@ -57,6 +57,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+from roadmap_pipeline.lib.records import SOURCES
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work" / "scale"
 RESULTS = ROOT / "bench" / "results"
@@ -68,7 +70,7 @@ TARGETS = {"incremental_ratio": 0.15, "rerun_ratio": 0.1, "peak_rss_gb": 8.0, "f
 # The asset steps of core_refresh that build the families (bench/families_bench.py times the same two).
 FAMILY_STEPS = ("core__family_members", "core__families")
 EMBEDDING_ASSETS = ("taxonomy/subclass_patents", "topics/clusters")
-_LANDING_FOLDERS = ("KR", "US", "JP", "CN", "EP", "EXPORTS")
+_LANDING_FOLDERS = tuple(source.folder for source in SOURCES)
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _PACKAGES = ("dagster", "duckdb", "polars", "numpy", "scikit-learn", "hdbscan", "umap-learn",
              "sentence-transformers", "torch", "kiwipiepy", "lxml", "plotly")
