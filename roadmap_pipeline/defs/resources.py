@@ -11,9 +11,9 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from roadmap_pipeline import settings
-from roadmap_pipeline.lib.warehouse import memory_limit
 from roadmap_pipeline.lib.embeddings import Embedder, EmbeddingCache, HashingEmbedder, embedder_for
 from roadmap_pipeline.lib.taxonomy import Taxonomy, load_taxonomy
+from roadmap_pipeline.lib.warehouse import memory_limit
 
 
 def warehouse_resource(path: str | Path) -> DuckDBResource:
