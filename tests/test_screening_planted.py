@@ -10,11 +10,10 @@ from roadmap_pipeline.demo.synthetic.evaluate import korea_share_agreement, scre
 
 
 def test_precision_and_recall_overall_and_per_subclass(demo_pipeline):
-    # Overall both at least 0.95; per subclass recall at least 0.9 and precision at least 0.88. With
-    # multilingual-e5-small two subclasses sit just under 0.9 precision (logistics.agv_routing 0.895,
-    # production.quality_control 0.885): English planted noise that the model puts nearer the
-    # description than the exclusions. all-MiniLM-L6-v2 kept
-    # English precision at 0.985 on this corpus but misses most Korean-only families (recall 0.43).
+    # Overall both at least 0.95, per subclass both at least 0.9. English planted noise (video
+    # streaming quality, X-ray baggage screening, passenger cars) sat a few hundredths above zero
+    # while the exclusions named the field without the AI every candidate shares: quality control
+    # and AGV routing fell to 0.885 and 0.895 precision with multilingual-e5-small (lib/screening.py).
     root, _, _ = demo_pipeline
     scores = screening_scores(root / "raw", root / "wh.duckdb")
     print(scores)
@@ -22,8 +21,17 @@ def test_precision_and_recall_overall_and_per_subclass(demo_pipeline):
     overall = scores.row(-1, named=True)
     assert overall["planted_noise_candidates"] > 100  # the queries do catch the planted noise
     assert overall["precision"] >= 0.95 and overall["recall"] >= 0.95, overall
-    low = scores.filter((scores["precision"] < 0.88) | (scores["recall"] < 0.9))
+    low = scores.filter((scores["precision"] < 0.9) | (scores["recall"] < 0.9))
     assert low.is_empty(), low
+
+
+def test_english_families_screened_at_least_as_well_as_with_the_english_only_model(demo_pipeline):
+    # all-MiniLM-L6-v2, the default before the multilingual one, screened the English families of
+    # this corpus at 0.985 precision and 0.985 recall: reading Korean must not cost English quality.
+    root, _, _ = demo_pipeline
+    english = screening_scores_by_language(root / "raw", root / "wh.duckdb").filter(text_lang="en").row(0, named=True)
+    assert english["planted"] > 1000, english
+    assert english["precision"] >= 0.985 and english["recall"] >= 0.985, english
 
 
 def test_native_only_families_are_screened_as_well_as_english_ones(demo_pipeline):
