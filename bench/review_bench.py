@@ -19,7 +19,8 @@ planted families: a family the search expression misses counts against recall) a
 and 100 verdicts per subclass, overall and per text language of the families (English and the
 native-only Korean, Japanese and Chinese ones). Figures on a synthetic corpus are optimistic.
 
-Writes bench/results/review_bench.json and .md.
+Writes bench/results/review_bench.json and .md (--name to change). --unjudged-weight 0 trains the
+classifier on the verdicts alone, as it was before the unjudged candidates joined its training.
 
 Usage: python bench/review_bench.py [--warehouse W] [--raw DIR] [--embeddings DIR] [--work DIR]
            [--orders uncertainty margin random] [--step 10] [--rounds 10] [--seed 0]
@@ -118,6 +119,9 @@ def main() -> None:
     parser.add_argument("--step", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--unjudged-weight", type=float, default=None,
+                        help="the classifier's weight of unjudged candidates (0: trained on the verdicts alone)")
+    parser.add_argument("--name", default="review_bench", help="results file name in bench/results/")
     args = parser.parse_args()
 
     from roadmap_pipeline import settings
@@ -129,6 +133,10 @@ def main() -> None:
     from roadmap_pipeline.lib.taxonomy import load_taxonomy
     from roadmap_pipeline.lib.warehouse import load_sql
 
+    if args.unjudged_weight is not None:
+        from roadmap_pipeline.lib import screening
+
+        screening.UNJUDGED_WEIGHT = args.unjudged_weight
     logging.basicConfig(level=logging.WARNING)
     log = logging.getLogger("review_bench")
     work = args.work
@@ -190,8 +198,8 @@ def main() -> None:
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     payload = {"model": model, "taxonomy": "default without exclusions", "step": args.step, "seed": args.seed,
-               "orders": results, "module": review_lib.__name__}
-    (RESULTS / "review_bench.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+               "unjudged_weight": args.unjudged_weight, "orders": results, "module": review_lib.__name__}
+    (RESULTS / f"{args.name}.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
     lines = [f"Simulated analyst, demo corpus (SYNTHETIC) without exclusions, model {model}", "",
              "| verdicts per subclass | " + " | ".join(f"{o} P / R" for o in results) + " |",
              "|---|" + "---|" * len(results)]
@@ -206,7 +214,7 @@ def main() -> None:
         for r in rows:
             lines.append(f"- {order} {r['verdicts_per_subclass']}: " + ", ".join(
                 f"{lang} {r.get(f'{lang}_precision')} / {r.get(f'{lang}_recall')}" for lang in ("en", "ko", "ja", "zh")))
-    (RESULTS / "review_bench.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / f"{args.name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
 
