@@ -51,7 +51,11 @@ def test_a_returned_workbook_rescreens_exactly_its_subclass_once(tmp_path, monke
     [observed] = second.asset_events
     assert observed.tags[DATA_VERSION_TAG] != first.asset_events[0].tags[DATA_VERSION_TAG]
 
-    third = _tick(instance, taxonomy, second.cursor)  # nothing changed: nothing runs, nothing observed
+    third = _tick(instance, taxonomy, second.cursor)  # nothing changed: nothing read, nothing runs
+    assert "no file" in third.skip_message
+    # Saved again with the same verdicts: read, but no verdict changed, so nothing runs or is observed.
+    _workbook(labels / "health.diagnosis.xlsx", [["health.diagnosis", "F2", "noise"], ["health.diagnosis", "F1", "유효"]])
+    third = _tick(instance, taxonomy, second.cursor)
     assert third.run_requests == [] and third.asset_events == []
 
     # A file whose every row is malformed changes no verdict: reported, nothing rescreened.

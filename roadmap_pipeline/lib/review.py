@@ -148,6 +148,15 @@ class _Row:
     note: str
 
 
+def folder_state(folder: str | Path) -> str:
+    """A hash of the names, sizes and modification times of the files in `folder`: cheap to take, and
+    unchanged while no file is added, removed or saved again (so the files need not be read)."""
+    folder = Path(folder)
+    entries = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()) \
+        if folder.is_dir() else []
+    return hashlib.sha256(json.dumps(entries).encode()).hexdigest()[:16]
+
+
 def parse_verdict(word: str) -> bool | None:
     """True for valid, False for noise, None for any other word (case and spaces ignored)."""
     word = word.strip().lower()
@@ -297,7 +306,10 @@ def _row(where: str, cells: Sequence[object], keys: Mapping[str, int], verdict_c
     def cell(index: int | None) -> str:
         if index is None or index >= len(cells) or cells[index] is None:
             return ""
-        return str(cells[index]).strip()
+        value = cells[index]
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a numeric family id Excel stored as a number
+        return str(value).strip()
 
     return _Row(where, cell(keys.get("subclass_key")) or default_subclass, cell(keys["family_id"]),
                 cell(verdict_column), cell(keys.get("note")))

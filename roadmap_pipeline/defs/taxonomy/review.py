@@ -21,7 +21,7 @@ from roadmap_pipeline.defs.resources import LandingZone, TaxonomyFile
 from roadmap_pipeline.defs.taxonomy.assets import ANALYST_VERDICTS
 from roadmap_pipeline.defs.taxonomy.sensors import DATA_VERSION_TAG, FAMILIES
 from roadmap_pipeline.lib.markdown import markdown_table
-from roadmap_pipeline.lib.review import GUIDE, Verdicts, read_verdicts, review_rows, write_review_workbook
+from roadmap_pipeline.lib.review import GUIDE, Verdicts, folder_state, read_verdicts, review_rows, write_review_workbook
 from roadmap_pipeline.lib.taxonomy import Taxonomy, TaxonomyError
 from roadmap_pipeline.lib.warehouse import load_sql
 
@@ -93,9 +93,15 @@ def review_workbooks(
     (verdicts_sensor). Written from taxonomy.subclass_patents whenever a subclass is screened.
     """
     taxonomy = taxonomy_file.load()
-    verdicts, _, observed = verdicts_observation(taxonomy, settings.labels_dir())
+    verdicts = read_verdicts(settings.labels_dir(), taxonomy.subclass_keys)
+    judged = sorted({family for key in taxonomy.subclass_keys for family in verdicts.of(key)})
     with warehouse.get_connection() as conn:
         candidates = conn.execute(load_sql("review_candidates")).pl()
+        known = {r[0] for r in conn.execute(
+            "SELECT family_id FROM core.families WHERE list_contains($ids, family_id)", {"ids": judged}).fetchall()}
+    for key in taxonomy.subclass_keys:
+        verdicts.drop_unknown_families(key, known)
+    problems = _problems_markdown(verdicts)
     folder = Path(landing_zone.artifacts_dir) / "review"
     sheets, counts = {}, []
     for subclass in taxonomy.subclasses:
@@ -121,18 +127,19 @@ def review_workbooks(
         check_results=[dg.AssetCheckResult(
             check_name="every_verdict_row_used", asset_key=REVIEW_WORKBOOKS, passed=not verdicts.problems,
             severity=dg.AssetCheckSeverity.WARN,
-            metadata={"rows not used": len(verdicts.problems), "problems": observed["problems"]},
+            metadata={"rows not used": len(verdicts.problems), "problems": problems},
             description=f"{len(verdicts.problems)} verdict row(s) in the labels folder were not used" if verdicts.problems else None,
         )],
     )
 
 
-def _read_cursor(cursor: str | None) -> tuple[str | None, dict[str, str] | None]:
-    """(data version, subclass → digest of its verdicts) the sensor saw last; None before the first tick."""
+def _read_cursor(cursor: str | None) -> tuple[str | None, str | None, dict[str, str] | None]:
+    """(folder state, data version, subclass → digest of its verdicts) the sensor saw last; Nones before
+    the first tick."""
     if not cursor:
-        return None, None
+        return None, None, None
     state = json.loads(cursor)
-    return state["version"], state["subclasses"]
+    return state["state"], state["version"], state["subclasses"]
 
 
 @dg.sensor(
@@ -148,10 +155,14 @@ def verdicts_sensor(context: dg.SensorEvaluationContext, taxonomy_file: Taxonomy
         taxonomy = taxonomy_file.load()
     except TaxonomyError as error:
         return dg.SkipReason(f"the taxonomy file cannot be used, nothing requested: {error}")
-    verdicts, version, metadata = verdicts_observation(taxonomy, settings.labels_dir())
+    folder = settings.labels_dir()
+    state = f"{folder_state(folder)}:{taxonomy.version}:{','.join(taxonomy.subclass_keys)}"
+    seen_state, seen_version, seen = _read_cursor(context.cursor)
+    if state == seen_state:
+        return dg.SkipReason(f"no file in {folder} added, removed or saved since the last tick")
+    verdicts, version, metadata = verdicts_observation(taxonomy, folder)
     current = {key: verdicts.digest(key) for key in taxonomy.subclass_keys}
-    seen_version, seen = _read_cursor(context.cursor)
-    cursor = json.dumps({"version": version.value, "subclasses": current}, sort_keys=True)
+    cursor = json.dumps({"state": state, "version": version.value, "subclasses": current}, sort_keys=True)
     observations = [] if version.value == seen_version else [
         dg.AssetObservation(ANALYST_VERDICTS, metadata=metadata, tags={DATA_VERSION_TAG: version.value})]
     for problem in verdicts.problems:
