@@ -7,11 +7,11 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from roadmap_pipeline.defs.metadata import table_schema
-from roadmap_pipeline.defs.raw.assets import KINDS, ensure_schema, raw_keys
+from roadmap_pipeline.defs.raw.assets import KINDS, ensure_schema, raw_key, raw_keys
 from roadmap_pipeline.lib.language_counts import documents_per_language
 from roadmap_pipeline.lib.markdown import markdown_table
 from roadmap_pipeline.lib.records import OFFICE_LANGUAGES, RAW_TABLES, SOURCES, Document
-from roadmap_pipeline.lib.warehouse import run_sql
+from roadmap_pipeline.lib.warehouse import run_sql, statements
 
 DOCUMENTS = dg.AssetKey(["core", "documents"])
 MERGED_PARTITIONS = dg.AssetKey(["core", "merged_partitions"])
@@ -66,7 +66,7 @@ _SPECS = [
 ]
 
 
-def merge_documents(conn, full: bool = False) -> tuple[str, str]:
+def merge_documents(conn, full: bool = False, loaded: set[tuple[str, str]] | None = None) -> tuple[str, str]:
     """Bring core.documents, its child tables and core.rejected_records up to date with the raw tables.
 
     Only the raw partitions not merged before are read (their publications' rows replaced from all
@@ -75,11 +75,30 @@ def merge_documents(conn, full: bool = False) -> tuple[str, str]:
     from the raw tables or whose rows changed (its old records cannot be told apart any more). Runs
     in the caller's transaction.
 
+    Args:
+        conn: A warehouse connection.
+        full: Recompute everything from all raw partitions.
+        loaded: The (source, month) partitions loaded since the last merge, where the caller knows
+            them (the raw assets' materializations): only those and the new ones are fingerprinted.
+            None fingerprints every partition.
+
     Returns:
         The mode ("full", "incremental" or "unchanged") and why it was chosen.
     """
     names = {"sources": [source.name for source in SOURCES], "kinds": KINDS}
-    run_sql(conn, "core_partitions", identifiers=names)
+    run_sql(conn, "core_partitions", identifiers={**names, "fingerprint_all": loaded is None})
+    if loaded is not None:
+        # The partitions loaded since the last merge or not merged yet; the others keep their fingerprints.
+        unknown = conn.sql("SELECT source, partition_month FROM raw_partitions ANTI JOIN core.merged_partitions"
+                           " USING (source, partition_month)").fetchall()
+        for source, month in sorted(set(unknown) | loaded):
+            fingerprint = conn.execute(
+                statements("core_partition_fingerprint", {"source": source, "kinds": KINDS})[0],
+                {"month": month}).fetchone()[0]
+            conn.execute("UPDATE raw_partitions SET fingerprint = ? WHERE source = ? AND partition_month = ?",
+                         [fingerprint, source, month])
+        conn.execute("UPDATE raw_partitions AS r SET fingerprint = m.fingerprint FROM core.merged_partitions AS m"
+                     " WHERE r.fingerprint IS NULL AND m.source = r.source AND m.partition_month = r.partition_month")
     gone, changed, new = conn.sql(
         """SELECT
             count(*) FILTER (WHERE r.source IS NULL),
@@ -123,6 +142,26 @@ def merge_documents(conn, full: bool = False) -> tuple[str, str]:
     return mode, reason
 
 
+def raw_loads_since(instance: dg.DagsterInstance, cursor: int | None) -> tuple[set[tuple[str, str]] | None, int]:
+    """The (source, month) raw partitions materialized after event storage id `cursor`, and the newest id seen.
+
+    Without a cursor (no merge recorded in this instance) the partitions are unknown: None.
+    """
+    loaded, newest = set(), cursor or 0
+    for source in SOURCES:
+        records_filter = dg.AssetRecordsFilter(asset_key=raw_key(source.name, "documents"), after_storage_id=cursor)
+        page = None
+        while True:
+            result = instance.fetch_materializations(records_filter, limit=1000, cursor=page, ascending=True)
+            for record in result.records:
+                loaded.add((source.name, record.partition_key))
+                newest = max(newest, record.storage_id)
+            if not result.has_more:
+                break
+            page = result.cursor
+    return (loaded if cursor is not None else None), newest
+
+
 @dg.multi_asset(
     name="documents",
     specs=_SPECS,
@@ -135,7 +174,10 @@ def documents(context: dg.AssetExecutionContext, config: CoreConfig, warehouse: 
     with warehouse.get_connection() as conn:
         ensure_schema(conn)
         conn.execute("BEGIN TRANSACTION")
-        mode, reason = merge_documents(conn, config.full)
+        last = context.instance.get_latest_materialization_event(MERGED_PARTITIONS)
+        cursor = last.asset_materialization.metadata.get("raw_event_cursor") if last else None
+        loaded, newest = raw_loads_since(context.instance, cursor.value if cursor else None)
+        mode, reason = merge_documents(conn, config.full, loaded)
         conn.execute("COMMIT")
         seconds = round(time.perf_counter() - started, 2)
         context.log.info(f"core.documents: {mode} merge ({reason}) in {seconds} s")
@@ -177,6 +219,9 @@ def documents(context: dg.AssetExecutionContext, config: CoreConfig, warehouse: 
             })
         elif key.path[-1] == "rejected_records":
             metadata["errors"] = rejected
+        elif key == MERGED_PARTITIONS:
+            metadata["raw_event_cursor"] = newest
+            metadata["fingerprinted"] = "every partition" if loaded is None else f"{len(loaded)} loaded since the last merge and the new ones"
         elif key == DOCUMENT_CHANGES:
             metadata["publications_pending_for_families"] = pending
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)

@@ -136,17 +136,20 @@ def consume_family_changes(conn) -> None:
 
 
 @contextmanager
-def _region(conn, docs: str, tables: tuple[str, ...]):
+def _region(conn, docs: str, tables: tuple[str, ...], texts: bool = False):
     """A scratch in-memory database holding the rows of `tables` of the publications in temp table `docs`, in use.
 
     The family SQL then runs on it unchanged (it names core.<table>), seeing only those publications.
+    Abstracts, most of the bytes of core.documents, are copied only with `texts`: membership never
+    reads them.
     """
     main = conn.sql("SELECT current_database()").fetchone()[0]
     conn.execute(f"ATTACH ':memory:' AS {_REGION}")
     try:
         conn.execute(f"CREATE SCHEMA {_REGION}.core")
         for table in tables:  # fixed names
-            conn.execute(f"CREATE TABLE {_REGION}.core.{table} AS SELECT * FROM core.{table}"
+            columns = "* EXCLUDE (abstract, abstract_en)" if table == "documents" and not texts else "*"
+            conn.execute(f"CREATE TABLE {_REGION}.core.{table} AS SELECT {columns} FROM core.{table}"
                          f" WHERE doc_id IN (SELECT doc_id FROM {docs})")
         conn.execute(f"USE {_REGION}")
         yield
@@ -250,7 +253,7 @@ def refresh_families(conn, full: bool = False) -> tuple[str, str, int]:
     _run(conn, ("families_changed_citations",))
     conn.execute("CREATE OR REPLACE TEMP TABLE family_attribute_docs AS SELECT doc_id FROM core.family_members"
                  " SEMI JOIN family_attribute_families USING (family_id)")
-    with _region(conn, "family_attribute_docs", _FAMILY_INPUTS):
+    with _region(conn, "family_attribute_docs", _FAMILY_INPUTS, texts=True):
         _run(conn, FAMILY_SQL)
         conn.execute(f"CREATE OR REPLACE TEMP TABLE {_REGION}_families AS SELECT * FROM core.families")
     conn.execute("BEGIN TRANSACTION")
