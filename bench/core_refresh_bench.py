@@ -129,6 +129,7 @@ def ready(size_dir: Path) -> Path:
     base, instance = size_dir / "base.duckdb", size_dir / "instance"
     shutil.copy(size_dir / "months.duckdb", base)
     shutil.rmtree(instance, ignore_errors=True)
+    instance.mkdir()
     started = time.perf_counter()
     build = core_step(base, True, instance)
     progress(f"{size_dir.name}: core built in full in {time.perf_counter() - started:.0f} s")

@@ -179,3 +179,40 @@ def test_a_month_gone_from_raw_is_a_full_recompute(refreshed, parsed, tmp_path):
     assert only_there
     assert refresh(path)[1:] == ["full", "full"]
     same_as_full(path, tmp_path)
+
+
+def test_the_assets_fingerprint_only_what_the_instance_saw_loaded(parsed, tmp_path):
+    """Through Dagster: after a core build, a new month is merged alone, and loading it again unchanged changes nothing."""
+    from roadmap_pipeline.defs.core.assets import documents
+    from roadmap_pipeline.defs.core.families import families, family_members
+
+    raw_dir = parsed[0].parent / "raw"
+    months = parsed[1]
+    resources = {"warehouse": warehouse_resource(tmp_path / "wh.duckdb"),
+                 "landing_zone": LandingZone(raw_dir=str(raw_dir), artifacts_dir=str(tmp_path / "art"))}
+    instance = dg.DagsterInstance.ephemeral()
+    core = [documents, family_members, families]
+
+    def load(first, last):
+        tags = {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
+        assert dg.materialize(raw_assets, resources=resources, instance=instance, tags=tags).success
+
+    def refresh_core():
+        result = dg.materialize(core, resources=resources, instance=instance)
+        assert result.success
+        return {m.asset_key.to_user_string(): {k: v.value for k, v in m.metadata.items()}
+                for m in (e.event_specific_data.materialization for e in result.get_asset_materialization_events())}
+
+    load(months[0], months[-2])
+    first = refresh_core()
+    assert first["core/documents"]["merge"] == "full"
+    assert first["core/merged_partitions"]["fingerprinted"] == "every partition"
+    load(months[-1], months[-1])
+    second = refresh_core()
+    assert second["core/documents"]["merge"] == "incremental"
+    assert second["core/merged_partitions"]["fingerprinted"] == f"{len(SOURCES)} loaded since the last merge and the new ones"
+    assert second["core/family_members"]["refresh"] == "incremental"
+    load(months[-1], months[-1])
+    third = refresh_core()
+    assert [third[key][name] for key, name in (("core/documents", "merge"), ("core/family_members", "refresh"),
+                                               ("core/families", "refresh"))] == ["unchanged"] * 3
