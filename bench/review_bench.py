@@ -10,9 +10,10 @@ planted noise. Then, per order of review, round after round:
 2. the review workbooks are written as the `taxonomy/review_workbooks` asset writes them;
 3. the simulated analyst opens each workbook with openpyxl, writes the ground truth's verdict
    (`valid`/`noise` for English families, `유효`/`노이즈` for the others) into the verdict column
-   of the next 10 unjudged rows — from the top for ``uncertainty`` (the workbook's own order),
-   the same rows in a random order for ``random`` (seeded) — and saves it into the labels folder,
-   replacing the earlier one (it carries the earlier verdicts).
+   of the next 10 unjudged rows — from the top for ``uncertainty`` (the workbook's own order), for
+   ``margin`` from the top of a workbook ordered by the distance to the threshold alone, in a random
+   order for ``random`` (seeded) — and saves it into the labels folder, replacing the earlier one
+   (it carries the earlier verdicts).
 
 Precision and recall of `is_valid` against the planted truth (`evaluate.screening_scores`, over all
 planted families: a family the search expression misses counts against recall) after 0, 10, 20, 50
@@ -192,7 +193,7 @@ def main() -> None:
                 candidates = conn.execute(load_sql("review_candidates")).pl()
             for subclass in taxonomy.subclasses:
                 frame = candidates.filter(pl.col("subclass_key") == subclass.key)
-                ordered = review_rows(frame, disagreement_first=order != "margin")
+                ordered = review_rows(frame, by_language=order != "margin")
                 write_review_workbook({subclass.key: (subclass.name_ko, ordered)}, review / f"{subclass.key}.xlsx", GUIDE)
             analyst_round(review, labels, truth, languages, order, args.step, rng)
 

@@ -28,6 +28,7 @@ def candidates(subclass: str = "health.diagnosis") -> pl.DataFrame:
         "representative_doc_id": ["KR-1-A", "US-2-B2", "JP-3-A", "US-4-A1", "CN-5-A", "EP-6-A1"],
         "offices": [["KR"], ["US"], ["JP", "US"], ["US"], ["CN"], ["EP"]],
         "priority_year": [2020, 2019, 2021, 2018, 2022, 2017],
+        "text_lang": ["ko", "en", "ja", "en", "zh", "en"],
         "title": ["베어링 고장 진단", "Fault diagnosis of a pump", "軸受の故障診断", "Credit default prediction",
                   "轴承故障诊断", "=cmd|' /C calc'!A0"],
         "title_lang": ["ko", "en", "ja", "en", "zh", "en"],
@@ -47,12 +48,20 @@ def candidates(subclass: str = "health.diagnosis") -> pl.DataFrame:
     })
 
 
-def test_order_of_review_disagreements_then_nearest_the_threshold_then_the_judged():
+def test_order_of_review_languages_take_turns_nearest_the_threshold_first_the_judged_last():
+    # English has 3 candidates, Japanese and Chinese 1 each: turns (k + 1/2) / sqrt(n) give
+    # F6 0.29 (en), F3 0.5 (ja, margin 0.02), F5 0.5 (zh, 0.05), F2 0.87 (en), F4 1.44 (en); F1 judged.
     ordered = review_order(candidates())
-    assert ordered["family_id"].to_list() == ["F5", "F3", "F6", "F2", "F4", "F1"]
+    assert ordered["family_id"].to_list() == ["F6", "F3", "F5", "F2", "F4", "F1"]
     assert ordered["review_rank"].to_list() == [1, 2, 3, 4, 5, 6]
-    assert "disagree" in ordered["review_reason"][0] and "judged" in ordered["review_reason"][-1]
-    assert review_order(candidates(), disagreement_first=False)["family_id"].to_list() == ["F3", "F5", "F6", "F2", "F4", "F1"]
+    assert "disagree" in ordered["review_reason"][2] and "judged" in ordered["review_reason"][-1]
+    assert "distance to threshold 0.2" in ordered["review_reason"][0]
+    assert review_order(candidates(), by_language=False)["family_id"].to_list() == ["F3", "F5", "F6", "F2", "F4", "F1"]
+
+
+def test_disagreements_lead_within_their_language():
+    frame = candidates().with_columns(text_lang=pl.lit("en"))
+    assert review_order(frame)["family_id"].to_list() == ["F5", "F3", "F6", "F2", "F4", "F1"]
 
 
 def write_both(folder: Path) -> Path:
@@ -69,21 +78,22 @@ def test_the_workbook_has_a_sheet_per_subclass_the_columns_the_order_filters_and
     assert header[COLUMNS.index("verdict")] == "판정\nverdict"
     rows = [[cell.value for cell in line] for line in sheet.iter_rows(min_row=2)]
     column = {key: [row[COLUMNS.index(key)] for row in rows] for key in COLUMNS}
-    assert column["family_id"] == ["F5", "F3", "F6", "F2", "F4", "F1"]
+    assert column["family_id"] == ["F6", "F3", "F5", "F2", "F4", "F1"]
     assert column["review_rank"] == [1, 2, 3, 4, 5, 6]
     assert column["subclass_key"] == ["health.diagnosis"] * 6
     # Native and English texts side by side; English-only families have no native column.
     assert column["title"][1] == "軸受の故障診断" and column["title_en"][1] == "Bearing fault diagnosis"
     assert column["title"][3] is None and column["title_en"][3] == "Fault diagnosis of a pump"
-    assert column["offices"][1] == "JP, US" and column["matched_terms"][0] == "故障诊断"
+    assert column["offices"][1] == "JP, US" and column["matched_terms"][2] == "故障诊断"
+    assert column["text_lang"] == ["en", "ja", "zh", "en", "en", "ko"]
     # Current verdict and its origin; the analyst's earlier verdict is already in the verdict column.
-    assert column["current_verdict"] == ["noise", "valid", "valid", "valid", "noise", "noise"]
+    assert column["current_verdict"] == ["valid", "valid", "noise", "valid", "noise", "noise"]
     assert column["verdict_source"][-1] == "analyst" and column["verdict"] == [None] * 5 + ["noise"]
-    assert sheet.cell(4, 1 + COLUMNS.index("title_en")).data_type == "s"  # a formula-like title stays text
+    assert sheet.cell(2, 1 + COLUMNS.index("title_en")).data_type == "s"  # a formula-like title stays text
     assert sheet.freeze_panes == "E2"
-    assert sheet.auto_filter.ref == f"A1:R7"
+    assert sheet.auto_filter.ref == "A1:S7"
     [validation] = sheet.data_validations.dataValidation
-    assert validation.formula1 == '"valid,noise,유효,노이즈"' and str(validation.sqref) == "Q2:Q7"
+    assert validation.formula1 == '"valid,noise,유효,노이즈"' and str(validation.sqref) == "R2:R7"
 
 
 def test_round_trip_write_fill_as_excel_would_and_read_back(tmp_path):
@@ -101,10 +111,10 @@ def test_round_trip_write_fill_as_excel_would_and_read_back(tmp_path):
 
     verdicts = read_verdicts(labels, KEYS)
     assert verdicts.problems == []
-    assert verdicts.labels("health.diagnosis") == {"F5": True, "F3": True, "F6": False, "F1": False}
-    assert verdicts.labels("design.process_design") == {"F5": False, "F1": False}
-    assert verdicts.of("health.diagnosis")["F5"].note == "bearing, in scope"
-    assert verdicts.of("health.diagnosis")["F5"].where == "returned.xlsx sheet '진단' row 2"
+    assert verdicts.labels("health.diagnosis") == {"F6": True, "F3": True, "F5": False, "F1": False}
+    assert verdicts.labels("design.process_design") == {"F6": False, "F1": False}
+    assert verdicts.of("health.diagnosis")["F6"].note == "bearing, in scope"
+    assert verdicts.of("health.diagnosis")["F6"].where == "returned.xlsx sheet '진단' row 2"
     assert verdicts.unjudged_rows == 6
     assert verdicts.digest("health.diagnosis") != verdicts.digest("design.process_design")
 
