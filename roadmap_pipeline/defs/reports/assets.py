@@ -31,7 +31,7 @@ from roadmap_pipeline.lib.report import (
     write_workbook,
 )
 from roadmap_pipeline.lib.topics import SUBCLASS_WIDE
-from roadmap_pipeline.lib.warehouse import load_sql
+from roadmap_pipeline.lib.warehouse import load_sql, run_sql
 
 REPORT_NAME = "roadmap_report"
 REPORT = dg.AssetKey(["reports", REPORT_NAME])
@@ -77,6 +77,7 @@ def roadmap_report(
         focus = indicators.filter(pl.col("is_focus"))["subclass_key"].to_list()
         topics = {key: _topics(conn, key) for key in focus}
         languages = valid_families_per_language(conn)
+        run_sql(conn, "taxonomy_schema")  # a table written before verdicts were read back gains their columns
         valid_patents = valid_patent_rows(conn.execute(load_sql("review_candidates")).pl())
         models = [r[0] for r in conn.sql("SELECT DISTINCT model FROM taxonomy.subclass_patents WHERE model IS NOT NULL").fetchall()]
         valid, title_only = conn.sql(

@@ -226,7 +226,7 @@ def _normalized(frame: pl.DataFrame) -> pl.DataFrame:
     deps=[subclasses, search_texts, TAXONOMY_FILE, ANALYST_VERDICTS],
     pool="duckdb",
     kinds={"duckdb", "sentence_transformers"},
-    code_version="1",
+    code_version="2",
     check_specs=[
         dg.AssetCheckSpec("has_valid_patents", asset=dg.AssetKey(["taxonomy", "subclass_patents"])),
         dg.AssetCheckSpec("valid_share_above_30_percent", asset=dg.AssetKey(["taxonomy", "subclass_patents"])),

@@ -23,7 +23,7 @@ from roadmap_pipeline.defs.taxonomy.sensors import DATA_VERSION_TAG, FAMILIES
 from roadmap_pipeline.lib.markdown import markdown_table
 from roadmap_pipeline.lib.review import GUIDE, Verdicts, folder_state, read_verdicts, review_rows, write_review_workbook
 from roadmap_pipeline.lib.taxonomy import Taxonomy, TaxonomyError
-from roadmap_pipeline.lib.warehouse import load_sql
+from roadmap_pipeline.lib.warehouse import load_sql, run_sql
 
 SUBCLASS_PATENTS = dg.AssetKey(["taxonomy", "subclass_patents"])
 REVIEW_WORKBOOKS = dg.AssetKey(["taxonomy", "review_workbooks"])
@@ -96,6 +96,7 @@ def review_workbooks(
     verdicts = read_verdicts(settings.labels_dir(), taxonomy.subclass_keys)
     judged = sorted({family for key in taxonomy.subclass_keys for family in verdicts.of(key)})
     with warehouse.get_connection() as conn:
+        run_sql(conn, "taxonomy_schema")  # a table written before verdicts were read back gains their columns
         candidates = conn.execute(load_sql("review_candidates")).pl()
         known = {r[0] for r in conn.execute(
             "SELECT family_id FROM core.families WHERE list_contains($ids, family_id)", {"ids": judged}).fetchall()}
