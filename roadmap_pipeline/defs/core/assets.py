@@ -194,7 +194,8 @@ def documents(context: dg.AssetExecutionContext, config: CoreConfig, warehouse: 
             + " UNION ALL ".join(f"SELECT doc_id, office FROM raw.{source.name}_documents" for source in SOURCES)
             + ") WHERE NOT list_contains($offices, office)", {"offices": list(OFFICE_LANGUAGES)}).fetchone()[0]
         per_office = dict(conn.sql("SELECT office, count(*) FROM core.documents GROUP BY 1 ORDER BY 1").fetchall())
-        languages = documents_per_language(conn)
+        # Counting texts per language reads every title and abstract: only when everything was read anyway.
+        languages = documents_per_language(conn) if mode == "full" else None
         rows = {spec.key: conn.sql(f"SELECT count(*) FROM {'.'.join(spec.key.path)}").fetchone()[0]  # fixed names
                 for spec in _SPECS}
         preview = conn.sql(
@@ -208,8 +209,6 @@ def documents(context: dg.AssetExecutionContext, config: CoreConfig, warehouse: 
         if key == DOCUMENTS:
             metadata.update({
                 "documents_per_office": dg.MetadataValue.json(per_office),
-                "documents per language": dg.MetadataValue.md(markdown_table(
-                    ["language", "titles", "abstracts"], languages.iter_rows())),
                 "merged_from_several_sources": merged,
                 "out_of_scope_publications": out_of_scope,
                 "merge": mode,
@@ -217,6 +216,9 @@ def documents(context: dg.AssetExecutionContext, config: CoreConfig, warehouse: 
                 "seconds": seconds,
                 "preview": dg.MetadataValue.md(markdown_table(preview.columns, preview.iter_rows())),
             })
+            if languages is not None:
+                metadata["documents per language"] = dg.MetadataValue.md(markdown_table(
+                    ["language", "titles", "abstracts"], languages.iter_rows()))
         elif key.path[-1] == "rejected_records":
             metadata["errors"] = rejected
         elif key == MERGED_PARTITIONS:
