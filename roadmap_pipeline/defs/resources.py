@@ -16,7 +16,23 @@ from roadmap_pipeline.lib.taxonomy import Taxonomy, load_taxonomy
 from roadmap_pipeline.lib.warehouse import memory_limit
 
 
-def warehouse_resource(path: str | Path) -> DuckDBResource:
+class Warehouse(DuckDBResource):
+    """dagster-duckdb's resource, closing its connection also when the code using it raises.
+
+    DuckDBResource closes only on success; a failed step would otherwise keep the file locked until
+    the connection is garbage-collected, and the next writer would wait for it.
+    """
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with super().get_connection() as conn:
+            try:
+                yield conn
+            finally:
+                conn.close()
+
+
+def warehouse_resource(path: str | Path) -> Warehouse:
     """The DuckDB warehouse file as dagster-duckdb's resource, with DuckDB's memory limit set.
 
     DuckDB allows one read-write process per file: callers keep connections brief, and
@@ -34,17 +50,12 @@ def warehouse_resource(path: str | Path) -> DuckDBResource:
         raise ValueError(f"ROADMAP_DUCKDB_MEMORY={limit!r} is not a memory size such as 4GB: {exc}") from None
     # DuckDB creates the file but not its folder; a missing folder would be retried as if locked.
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return DuckDBResource(database=str(path), connection_config={"memory_limit": limit})
+    return Warehouse(database=str(path), connection_config={"memory_limit": limit})
 
 
-@contextmanager
-def connect(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: str | Path):
     """A short-lived read-write connection to the warehouse at `path`, for code outside a run."""
-    with warehouse_resource(path).get_connection() as conn:
-        try:
-            yield conn
-        finally:  # DuckDBResource closes only on success; an error must not leave the file locked
-            conn.close()
+    return warehouse_resource(path).get_connection()
 
 
 class TaxonomyFile(dg.ConfigurableResource):
