@@ -169,9 +169,10 @@ def verdicts_sensor(context: dg.SensorEvaluationContext, taxonomy_file: Taxonomy
     for problem in verdicts.problems:
         context.log.warning(f"verdict not used: {problem}")
     known = set(context.instance.get_dynamic_partitions(subclass_partitions.name))
-    # The first tick only records what is there: the subclasses were screened with those verdicts.
+    # The first tick only records what is there: the subclasses were screened with those verdicts. A
+    # subclass new to the taxonomy is the taxonomy sensor's to run (its screening reads the verdicts).
     changed = [] if seen is None else [key for key in taxonomy.subclass_keys
-                                       if key in known and current[key] != seen.get(key)]
+                                       if key in known and key in seen and current[key] != seen[key]]
     if not changed or context.instance.get_latest_materialization_event(FAMILIES) is None:
         reason = (f"verdicts changed for {', '.join(changed)}, but no families are screened yet" if changed
                   else f"no verdict changed ({len(verdicts.files)} file(s), {len(verdicts.problems)} row(s) not used)")
