@@ -22,7 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parse_cmd.add_argument("files", nargs="+", metavar="FILE")
     materialize_cmd = commands.add_parser(
-        "materialize", help="materialize every month of the landing zone and everything downstream"
+        "materialize", help="materialize every month of the landing zone and everything downstream",
+        description="Runs the graph's stages in turn in this process (the raw months, core, one run per "
+        "subclass, indicators and report) and prints a summary of the warehouse.",
     )
     materialize_cmd.add_argument("--month", action="append", help="only this month (YYYY-MM); repeatable")
     from roadmap_pipeline.demo.synthetic.cli import DESCRIPTION, add_arguments

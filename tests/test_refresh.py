@@ -91,8 +91,11 @@ def _everything(ticks, month: str) -> None:
 def test_a_backfilled_subclass_leads_to_the_indicators_and_report(ticks):
     _everything(ticks, "2025-12")
     ticks.instance.add_dynamic_partitions(subclass_partitions.name, ["health.prediction"])
-    # The taxonomy sensor's run of the new subclass: all its assets in one run.
-    ticks.materialize(STAGES["subclass_backfill"], ["health.prediction"])
+    ticks.materialize([SUBCLASS_ROWS], ["health.prediction"])  # the taxonomy sensor's run
+    per_subclass = ticks.requested()
+    assert set(per_subclass) == _names(STAGES["subclass_backfill"]) - {"taxonomy/subclasses"}
+    assert all(partitions == {"health.prediction"} for partitions in per_subclass.values())
+    ticks.materialize([k for k in STAGES["subclass_backfill"] if k != SUBCLASS_ROWS], ["health.prediction"])
     assert set(ticks.requested()) == _names(STAGES["roadmap_report"])
 
 

@@ -1,8 +1,8 @@
 """The taxonomy sensor's ticks against an ephemeral instance: the file observed, new subclasses added alone.
 
-On a fresh instance (no families yet) the first tick adds the partitions, observes the file and asks
-for the subclass rows only; once core/families exists, adding a subclass to the file and ticking
-again adds exactly that partition and asks for one run of it; an unchanged file is not observed again.
+The first tick adds the partitions, observes the file and asks for the subclass rows; adding a
+subclass to the file and ticking again adds exactly that partition and asks for its row alone (the
+automation screens it); an unchanged file is not observed again.
 """
 
 import dagster as dg
@@ -11,7 +11,7 @@ from roadmap_pipeline.definitions import defs
 from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.resources import TaxonomyFile
 from roadmap_pipeline.defs.taxonomy.assets import TAXONOMY_FILE, file_version
-from roadmap_pipeline.defs.taxonomy.sensors import DATA_VERSION_TAG, FAMILIES, SUBCLASSES, taxonomy_sensor
+from roadmap_pipeline.defs.taxonomy.sensors import DATA_VERSION_TAG, SUBCLASSES, taxonomy_sensor
 from roadmap_pipeline.lib.taxonomy import write_subset
 from roadmap_pipeline.settings import PROJECT_ROOT
 
@@ -35,7 +35,7 @@ def test_a_fresh_instance_gets_partitions_subclass_rows_and_an_observation(tmp_p
     first = _tick(instance, taxonomy)
     assert sorted(instance.get_dynamic_partitions(subclass_partitions.name)) == FIRST_TWO
     assert sorted(r.partition_key for r in first.run_requests) == FIRST_TWO
-    assert {tuple(r.asset_selection) for r in first.run_requests} == {(SUBCLASSES,)}  # no families to screen yet
+    assert {tuple(r.asset_selection) for r in first.run_requests} == {(SUBCLASSES,)}
     [observation] = first.asset_events
     assert observation.asset_key == TAXONOMY_FILE and observation.tags[DATA_VERSION_TAG] == file_version(taxonomy)
     assert len(file_version(taxonomy)) == 16 and file_version(taxonomy) != file_version(TAXONOMY)
@@ -49,14 +49,12 @@ def test_a_subclass_added_to_the_file_is_backfilled_alone(tmp_path):
     write_subset(TAXONOMY, FIRST_TWO, taxonomy)
     instance = dg.DagsterInstance.ephemeral()
     cursor = _tick(instance, taxonomy).cursor
-    instance.report_runless_asset_event(dg.AssetMaterialization(FAMILIES))
 
     write_subset(TAXONOMY, [*FIRST_TWO, "health.prediction"], taxonomy)
     added = _tick(instance, taxonomy, cursor)
     assert sorted(instance.get_dynamic_partitions(subclass_partitions.name)) == [*FIRST_TWO, "health.prediction"]
     [request] = added.run_requests
-    assert request.partition_key == "health.prediction" and request.asset_selection is None  # every subclass asset
-    assert request.job_name in (None, "subclass_backfill")
+    assert request.partition_key == "health.prediction" and request.asset_selection == [SUBCLASSES]
     assert taxonomy_sensor.job_name == "subclass_backfill"
     [observation] = added.asset_events
     assert observation.tags[DATA_VERSION_TAG] == file_version(taxonomy)

@@ -1,4 +1,10 @@
-"""The taxonomy sensor: observes the taxonomy file, and a subclass added to (or changed in) it is backfilled alone."""
+"""The taxonomy sensor: observes the taxonomy file, and a subclass added to (or changed in) it is backfilled alone.
+
+The sensor writes the subclass's row (taxonomy/subclasses) and nothing more; the automation
+conditions then screen, cluster and count that partition alone, and refresh the indicators and the
+report after it (defs/refresh.py). Its runs name their assets: Dagster counts a run of the whole job
+as one that did not include the downstream assets, which would then run a second time.
+"""
 
 import json
 
@@ -10,7 +16,7 @@ from roadmap_pipeline.defs.resources import TaxonomyFile
 from roadmap_pipeline.defs.taxonomy.assets import TAXONOMY_FILE, file_observation
 from roadmap_pipeline.lib.taxonomy import TaxonomyError
 
-FAMILIES = dg.AssetKey(["core", "families"])
+FAMILIES = dg.AssetKey(["core", "families"])  # what the screening reads: before it exists, nothing to screen
 SUBCLASSES = dg.AssetKey(["taxonomy", "subclasses"])
 # The tag an observation's data version travels in (what ObserveResult(data_version=...) writes).
 DATA_VERSION_TAG = "dagster/data_version"
@@ -27,8 +33,8 @@ def _read_cursor(cursor: str | None) -> tuple[str | None, dict[str, str]]:
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Reads the taxonomy file; records an observation of taxonomy/taxonomy_file when its content "
-    "changed, adds a taxonomy_subclass partition for each new subclass and requests a run of the subclass "
-    "assets for it alone (and for a subclass whose definition changed).",
+    "changed, adds a taxonomy_subclass partition for each new subclass and writes its row of "
+    "taxonomy/subclasses (as for a subclass whose definition changed); the automation does the rest.",
 )
 def taxonomy_sensor(context: dg.SensorEvaluationContext, taxonomy_file: TaxonomyFile):
     try:
@@ -56,10 +62,7 @@ def taxonomy_sensor(context: dg.SensorEvaluationContext, taxonomy_file: Taxonomy
             return dg.SkipReason(reason)
         return dg.SensorResult(skip_reason=reason, asset_events=observations, cursor=cursor)
     context.log.info(f"new subclasses: {new or 'none'}; changed: {changed or 'none'}")
-    # With no families to screen yet (a fresh instance), only the subclass rows are written now; the
-    # automation runs the rest of each subclass after the first core refresh.
-    selection = [SUBCLASSES] if context.instance.get_latest_materialization_event(FAMILIES) is None else None
-    requests = [dg.RunRequest(partition_key=key, run_key=f"{key}:{current[key]}", asset_selection=selection,
+    requests = [dg.RunRequest(partition_key=key, run_key=f"{key}:{current[key]}", asset_selection=[SUBCLASSES],
                               tags={"roadmap/taxonomy": taxonomy.key}) for key in [*new, *changed]]
     return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=adds, asset_events=observations,
                            cursor=cursor)
