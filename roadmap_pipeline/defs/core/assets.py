@@ -59,6 +59,7 @@ _SPECS = [
                  " a month not listed is merged on its own; a listed month gone from the raw tables or loaded"
                  " again with other rows makes the merge a full recompute."),
     dg.AssetSpec(DOCUMENT_CHANGES, group_name="core", kinds={"duckdb"}, code_version="1",
+                 deps=raw_keys("documents"),
                  description="One row per publication replaced in core.documents since the family tables last"
                  " read this table, with its application id and cited documents before; one row of nulls after"
                  " a full rebuild.\n\nThe family tables recompute only the families these publications touch"
@@ -108,9 +109,7 @@ def merge_documents(conn, full: bool = False, loaded: set[tuple[str, str]] | Non
         FROM core.merged_partitions AS m FULL JOIN raw_partitions AS r USING (source, partition_month)"""
     ).fetchone()
     merged_before = conn.sql("SELECT count(*) FROM core.merged_partitions").fetchone()[0]
-    has_documents = conn.sql("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'core'"
-                             " AND table_name IN ('documents', 'document_changes') AND database_name = current_database()"
-                             ).fetchone()[0] == 2
+    has_documents = tables_exist(conn, "core", "documents", "document_changes")
     if full:
         mode, reason = "full", "a full recompute was asked for"
     elif not merged_before or not has_documents:
@@ -140,6 +139,14 @@ def merge_documents(conn, full: bool = False, loaded: set[tuple[str, str]] | Non
         conn.execute("INSERT INTO core.merged_partitions BY NAME SELECT * FROM raw_partitions"
                      " SEMI JOIN core_new_partitions USING (source, partition_month)")
     return mode, reason
+
+
+def tables_exist(conn, schema: str, *tables: str) -> bool:
+    """Whether every one of `tables` exists in `schema` of the connection's database."""
+    found = conn.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
+                         " AND schema_name = $schema AND list_contains($tables, table_name)",
+                         {"schema": schema, "tables": list(tables)}).fetchone()[0]
+    return found == len(tables)
 
 
 def raw_loads_since(instance: dg.DagsterInstance, cursor: int | None) -> tuple[set[tuple[str, str]] | None, int]:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from roadmap_pipeline.defs.core.assets import DOCUMENT_CHANGES, DOCUMENTS, CoreConfig
+from roadmap_pipeline.defs.core.assets import DOCUMENT_CHANGES, DOCUMENTS, CoreConfig, tables_exist
 from roadmap_pipeline.defs.metadata import table_schema
 from roadmap_pipeline.lib.markdown import markdown_table
 from roadmap_pipeline.lib.records import IP5_OFFICES
@@ -107,26 +107,26 @@ def build_families(conn) -> None:
 
 
 def _exists(conn, *tables: str) -> bool:
-    found = conn.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
-                         " AND schema_name = 'core' AND list_contains($tables, table_name)",
-                         {"tables": list(tables)}).fetchone()[0]
-    return found == len(tables)
+    return tables_exist(conn, "core", *tables)
+
+
+# The tables through which each core step hands the next what changed, with the column a row of
+# nulls in which asks the next for a full rebuild.
+_QUEUES = {"document_changes": "doc_id", "family_member_changes": "family_id", "family_changes": "family_id"}
 
 
 def _pending(conn, queue: str) -> int | None:
     """Rows waiting in core.<queue>; None when it asks for a full rebuild (a row of nulls, or no table)."""
     if not _exists(conn, queue):
         return None
-    rows, everything = conn.sql(f"SELECT count(*), count(*) FILTER (WHERE {'doc_id' if queue == 'document_changes' else 'family_id'} IS NULL)"
+    rows, everything = conn.sql(f"SELECT count(*), count(*) FILTER (WHERE {_QUEUES[queue]} IS NULL)"
                                 f" FROM core.{queue}").fetchone()  # fixed names
     return None if everything else rows
 
 
 def search_texts_incremental(conn) -> bool:
     """Whether taxonomy.search_texts can be brought up to date from the families in core.family_changes alone."""
-    return _pending(conn, "family_changes") is not None and conn.sql(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
-        " AND schema_name = 'taxonomy' AND table_name = 'search_texts'").fetchone()[0] == 1
+    return _pending(conn, "family_changes") is not None and tables_exist(conn, "taxonomy", "search_texts")
 
 
 def consume_family_changes(conn) -> None:
