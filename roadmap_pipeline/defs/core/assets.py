@@ -40,10 +40,12 @@ _CHILDREN = {
     "document_citations": ("citations", "(publication, cited document), with the origins that gave it"),
 }
 _SPECS = [
-    dg.AssetSpec(DOCUMENTS, group_name="core", kinds={"duckdb"}, code_version="2", deps=raw_keys("documents"),
+    dg.AssetSpec(DOCUMENTS, group_name="core", kinds={"duckdb"}, code_version="3", deps=raw_keys("documents"),
                  description="One row per IP5 publication (KR, US, JP, CN, EP), merged over every source that delivered it."
-                 "\n\nRebuilt from all raw partitions: the same publication from two dumps (a KR document from"
-                 " KIPRIS and from DOCDB) becomes one row that keeps what each knows, with the sources listed."
+                 "\n\nThe same publication from two dumps (a KR document from KIPRIS and from DOCDB) becomes"
+                 " one row that keeps what each knows, with the sources listed. A refresh merges the raw"
+                 " partitions not merged before (core.merged_partitions): every publication they name is"
+                 " merged again from all its records; run config full recomputes every row."
                  " Documents of other authorities stay in the raw tables and are counted as out of scope.",
                  metadata={"dagster/column_schema": table_schema(_COLUMNS)}),
     *(dg.AssetSpec(["core", table], group_name="core", kinds={"duckdb"}, code_version="2",
