@@ -205,6 +205,7 @@ def strategies(work: Path, source_model: str, models: list[str]) -> list[dict]:
     from roadmap_pipeline.lib.embeddings.cache import EmbeddingCache
     from roadmap_pipeline.lib.screening import score_candidates
     from roadmap_pipeline.lib.taxonomy import load_taxonomy
+    from roadmap_pipeline.settings import DEFAULT_TAXONOMY
 
     landing, warehouse = work / "raw", work / source_model / "warehouse.duckdb"
     planted = planted_families(landing)
@@ -213,7 +214,7 @@ def strategies(work: Path, source_model: str, models: list[str]) -> list[dict]:
         candidates = conn.sql(
             "SELECT p.subclass_key, p.family_id, t.embed_text, t.embed_lang FROM taxonomy.subclass_patents AS p"
             " JOIN taxonomy.search_texts AS t USING (family_id) ORDER BY ALL").pl()
-    taxonomy = load_taxonomy(ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml")
+    taxonomy = load_taxonomy(DEFAULT_TAXONOMY)
     truth_pairs = [(s, f["text_lang"]) for f in planted.values() for s in f["subclasses"]]
     records = []
     for model in models:

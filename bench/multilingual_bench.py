@@ -45,11 +45,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from roadmap_pipeline.lib.embeddings import PACKAGED_MODELS, embedder_for, top1_retrieval  # noqa: E402
+from roadmap_pipeline.settings import DEFAULT_TAXONOMY  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "corpora"
 KIPRIS = FIXTURES / "kipris_inu_korean.csv"
 KOEHRSEN = FIXTURES / "koehrsen_nn_patents_2008_2017.csv"
-TAXONOMY = ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml"
+TAXONOMY = DEFAULT_TAXONOMY
 RESULTS = ROOT / "bench" / "results"
 SUBCLASS = "health.prediction"
 ENGLISH_PAIRS = 1000

@@ -5,7 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Relative paths are taken from the source checkout when running from one, else from the current folder
+# (a non-editable install must not write its data into site-packages).
+PROJECT_ROOT = PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "pyproject.toml").is_file() else Path.cwd()
+# The embedded default taxonomy ships inside the package.
+DEFAULT_TAXONOMY = PACKAGE_DIR / "taxonomies" / "manufacturing_ai.yaml"
 
 
 def _path(variable: str, default: str) -> Path:
@@ -31,7 +36,7 @@ def artifacts_dir() -> Path:
 
 def taxonomy_path() -> Path:
     """The taxonomy YAML (categories, subclasses, search expressions)."""
-    return _path("ROADMAP_TAXONOMY", "data/taxonomy/manufacturing_ai.yaml")
+    return _path("ROADMAP_TAXONOMY", str(DEFAULT_TAXONOMY))
 
 
 def labels_dir() -> Path:

@@ -25,8 +25,9 @@ from roadmap_pipeline.lib.formats.reader import read_file
 from roadmap_pipeline.lib.numbers import application_id, publication_id
 from roadmap_pipeline.lib.records import Document, Reject
 from roadmap_pipeline.lib.search.normalize import is_substring_script
+from roadmap_pipeline.settings import DEFAULT_TAXONOMY
 
-TAXONOMY = Path(__file__).resolve().parent.parent / "data" / "taxonomy" / "manufacturing_ai.yaml"
+TAXONOMY = DEFAULT_TAXONOMY
 CORPUS_DOCUMENTS = 2500
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGE_DATA = ("*.sql", "*.sql.j2", "*.dtd", "lib/report/templates/*")
+PACKAGE_DATA = ("*.sql", "*.sql.j2", "*.dtd", "lib/report/templates/*", "taxonomies/*.yaml")
 
 
 def _package_data(package: Path) -> set[str]:
@@ -61,7 +61,6 @@ def test_a_non_editable_install_runs_the_demo_outside_the_checkout(tmp_path):
     work.mkdir()
     env.update(ROADMAP_RAW_DIR=str(work / "raw"), ROADMAP_WAREHOUSE=str(work / "wh.duckdb"),
                ROADMAP_ARTIFACTS=str(work / "artifacts"), ROADMAP_LABELS_DIR=str(work / "labels"),
-               ROADMAP_TAXONOMY=str(ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml"),
                ROADMAP_EMBEDDING_BACKEND="hashing")
     roadmap = env_dir / "bin" / "roadmap"
     _run([roadmap, "generate", "--documents", "200", "--seed", "3"], env=env, cwd=work)

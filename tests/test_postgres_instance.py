@@ -31,12 +31,13 @@ from roadmap_pipeline.demo.synthetic import generate_corpus
 from roadmap_pipeline.lib.taxonomy import write_subset
 from roadmap_pipeline.defs.resources import connect
 from roadmap_pipeline.run import landing_months, month_ranges
+from roadmap_pipeline.settings import DEFAULT_TAXONOMY
 
 pytest.importorskip("dagster_postgres", reason="dagster-postgres is not installed (pip install dagster-postgres==0.29.27)")
 psycopg2 = pytest.importorskip("psycopg2", reason="psycopg2 comes with dagster-postgres")
 
 ROOT = Path(__file__).parents[1]
-TAXONOMY = ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml"
+TAXONOMY = DEFAULT_TAXONOMY
 SHIPPED_INSTANCE = ROOT / "deploy" / "postgres" / "dagster.yaml"
 WORKSPACE = WorkspaceFileTarget(paths=[str(ROOT / "workspace.yaml")])
 FIRST, ADDED = "design.process_design", "health.diagnosis"

@@ -67,7 +67,7 @@ def test_the_review_workbooks_asset_writes_a_workbook_per_subclass_and_one_for_a
     from roadmap_pipeline.defs.resources import LandingZone, TaxonomyFile
     from roadmap_pipeline.defs.taxonomy.review import ALL_SUBCLASSES_WORKBOOK, review_workbooks
     from roadmap_pipeline.lib.taxonomy import write_subset
-    from roadmap_pipeline.settings import PROJECT_ROOT
+    from roadmap_pipeline.settings import DEFAULT_TAXONOMY
 
     path = tmp_path / "wh.duckdb"
     warehouse = _warehouse(path)
@@ -86,7 +86,7 @@ def test_the_review_workbooks_asset_writes_a_workbook_per_subclass_and_one_for_a
                      " 'en' AS title_lang, ab AS abstract, 'en' AS abstract_lang, NULL AS title_en, NULL AS abstract_en"
                      " FROM taxonomy.search_texts")
     taxonomy = tmp_path / "taxonomy.yaml"
-    write_subset(PROJECT_ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml", ["health.diagnosis"], taxonomy)
+    write_subset(DEFAULT_TAXONOMY, ["health.diagnosis"], taxonomy)
     result = dg.materialize([review_workbooks], resources={
         "warehouse": warehouse, "taxonomy_file": TaxonomyFile(path=str(taxonomy)),
         "landing_zone": LandingZone(raw_dir=str(tmp_path / "raw"), artifacts_dir=str(tmp_path / "artifacts"))})

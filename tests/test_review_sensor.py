@@ -8,9 +8,9 @@ from roadmap_pipeline.defs.resources import TaxonomyFile
 from roadmap_pipeline.defs.taxonomy.review import ANALYST_VERDICTS, verdicts_sensor
 from roadmap_pipeline.defs.taxonomy.sensors import DATA_VERSION_TAG, FAMILIES
 from roadmap_pipeline.lib.taxonomy import write_subset
-from roadmap_pipeline.settings import PROJECT_ROOT
+from roadmap_pipeline.settings import DEFAULT_TAXONOMY
 
-TAXONOMY = PROJECT_ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml"
+TAXONOMY = DEFAULT_TAXONOMY
 KEYS = ["design.process_design", "health.diagnosis", "health.prediction"]
 
 

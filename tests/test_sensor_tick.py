@@ -13,9 +13,9 @@ from roadmap_pipeline.defs.resources import TaxonomyFile
 from roadmap_pipeline.defs.taxonomy.assets import TAXONOMY_FILE, file_version
 from roadmap_pipeline.defs.taxonomy.sensors import DATA_VERSION_TAG, SUBCLASSES, taxonomy_sensor
 from roadmap_pipeline.lib.taxonomy import write_subset
-from roadmap_pipeline.settings import PROJECT_ROOT
+from roadmap_pipeline.settings import DEFAULT_TAXONOMY
 
-TAXONOMY = PROJECT_ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml"
+TAXONOMY = DEFAULT_TAXONOMY
 FIRST_TWO = ["design.process_design", "health.diagnosis"]
 
 

@@ -17,7 +17,7 @@ from roadmap_pipeline.defs.taxonomy.sensors import SUBCLASS_JOB, taxonomy_sensor
 from roadmap_pipeline.run import materialize_landing_zone, materialize_subclasses
 
 synthetic = pytest.importorskip("roadmap_pipeline.demo.synthetic")
-DEFAULT = "data/taxonomy/manufacturing_ai.yaml"
+DEFAULT = "roadmap_pipeline/taxonomies/manufacturing_ai.yaml"
 PATENTS = dg.AssetKey(["taxonomy", "subclass_patents"])
 FIRST_TWO = ["design.process_design", "health.diagnosis"]
 

@@ -1,6 +1,6 @@
 """The technology taxonomy (기술분류체계): categories, subclasses and their search expressions.
 
-A taxonomy is a YAML file (see data/taxonomy/manufacturing_ai.yaml)::
+A taxonomy is a YAML file (see roadmap_pipeline/taxonomies/manufacturing_ai.yaml)::
 
     taxonomy: {key, name_ko, name_en, version}
     categories:

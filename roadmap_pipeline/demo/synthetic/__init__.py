@@ -9,7 +9,7 @@ records every family, its documents, its planted labels and the planted paramete
 
 The content is built for the analysis: families filed across the five offices with realistic
 priority chains, applicants with countries, CPC/IPC classes and citations; topics for every subclass
-of data/taxonomy/manufacturing_ai.yaml with sub-topics and lexical noise; growth, Korean strength and
+of roadmap_pipeline/taxonomies/manufacturing_ai.yaml with sub-topics and lexical noise; growth, Korean strength and
 emerging keywords planted over 2005-2025 (`plan`). Same seed, same bytes; sizes from the default few
 thousand documents (about a second) to millions, streamed with bounded memory.
 

@@ -1,4 +1,4 @@
-"""Topics of the synthetic corpus, keyed by the subclass slugs of data/taxonomy/manufacturing_ai.yaml.
+"""Topics of the synthetic corpus, keyed by the subclass slugs of roadmap_pipeline/taxonomies/manufacturing_ai.yaml.
 
 Each subclass has three sub-topics (so that clustering finds structure inside it) and one or two
 noise topics: texts from another field that still hit the subclass's search expression lexically
