@@ -78,8 +78,9 @@ def test_raw_and_core_on_real_samples(landing):
                  e.event_specific_data.materialization.metadata["dagster/row_count"].value
                  for e in core.get_asset_materialization_events()}
     assert len(raw_rows) == 6 * 6 and raw_rows["raw/uspto_documents"] == 25 and raw_rows["raw/epo_priorities"] > 0
-    assert sorted(core_rows) == [f"core/{t}" for t in ("document_citations", "document_classifications",
-                                 "document_parties", "document_priorities", "documents", "rejected_records")]
+    assert sorted(core_rows) == [f"core/{t}" for t in (
+        "document_changes", "document_citations", "document_classifications", "document_parties",
+        "document_priorities", "documents", "merged_partitions", "rejected_records")]
     with duckdb.connect(str(landing / "wh.duckdb"), read_only=True) as conn:
         for key, rows in (raw_rows | core_rows).items():
             assert conn.sql(f"SELECT count(*) FROM {key.replace('/', '.')}").fetchone()[0] == rows, key
