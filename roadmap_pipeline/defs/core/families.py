@@ -172,6 +172,23 @@ def _priority_sets(conn, docs: str, into: str) -> None:
     conn.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT * FROM family_priority_sets SEMI JOIN {docs} USING (doc_id)")
 
 
+# Each core table's queue of changed rows, which the next step consumes.
+_CHANGES = {"documents": "document_changes", "family_members": "family_member_changes", "families": "family_changes"}
+
+
+def _rebuild_in_full(conn, full: bool, pending: int | None, upstream: str, table: str) -> tuple[str, str, int]:
+    """Rebuild core.<table> in full from core.<upstream>, consuming core.<upstream's changes>; every
+    family then counts as changed for the next step (a row of nulls in core.<table's changes>)."""
+    consumed, changes = _CHANGES[upstream], _CHANGES[table]
+    reason = ("a full recompute was asked for" if full else f"core.{upstream} was rebuilt in full"
+              if pending is None else "no family tables yet")
+    {"family_members": build_family_members, "families": build_families}[table](conn)
+    conn.execute(f"CREATE OR REPLACE TABLE core.{changes} AS SELECT CAST(NULL AS VARCHAR) AS family_id")
+    if _exists(conn, consumed):
+        conn.execute(f"DELETE FROM core.{consumed}")
+    return "full", reason, conn.sql(f"SELECT count(*) FROM core.{table}").fetchone()[0]
+
+
 def refresh_family_members(conn, full: bool = False) -> tuple[str, str, int]:
     """Bring core.family_members up to date with the publications listed in core.document_changes.
 
@@ -186,13 +203,7 @@ def refresh_family_members(conn, full: bool = False) -> tuple[str, str, int]:
     """
     pending = _pending(conn, "document_changes")
     if full or pending is None or not _exists(conn, "family_members", "family_member_changes"):
-        reason = ("a full recompute was asked for" if full else "core.documents was rebuilt in full"
-                  if pending is None else "no family tables yet")
-        build_family_members(conn)
-        conn.execute("CREATE OR REPLACE TABLE core.family_member_changes AS SELECT CAST(NULL AS VARCHAR) AS family_id")
-        if _exists(conn, "document_changes"):
-            conn.execute("DELETE FROM core.document_changes")
-        return "full", reason, conn.sql("SELECT count(*) FROM core.family_members").fetchone()[0]
+        return _rebuild_in_full(conn, full, pending, "documents", "family_members")
     if not pending:
         return "unchanged", "no publication changed", 0
     _run(conn, ("families_changed_seeds",))
@@ -234,13 +245,7 @@ def refresh_families(conn, full: bool = False) -> tuple[str, str, int]:
     """
     pending = _pending(conn, "family_member_changes")
     if full or pending is None or not _exists(conn, "families", "family_changes"):
-        reason = ("a full recompute was asked for" if full else "core.family_members was rebuilt in full"
-                  if pending is None else "no family tables yet")
-        build_families(conn)
-        conn.execute("CREATE OR REPLACE TABLE core.family_changes AS SELECT CAST(NULL AS VARCHAR) AS family_id")
-        if _exists(conn, "family_member_changes"):
-            conn.execute("DELETE FROM core.family_member_changes")
-        return "full", reason, conn.sql("SELECT count(*) FROM core.families").fetchone()[0]
+        return _rebuild_in_full(conn, full, pending, "family_members", "families")
     if not pending:
         return "unchanged", "no family changed", 0
     conn.execute("CREATE OR REPLACE TEMP TABLE family_attribute_families AS"
