@@ -375,17 +375,10 @@ def review_rows(candidates: pl.DataFrame, by_language: bool = True) -> pl.DataFr
     ).select([c.key for c in REVIEW_COLUMNS])
 
 
-VALID_PATENT_COLUMNS = (
-    ReviewColumn("family_id", "패밀리", "Family id", 14),
-    ReviewColumn("representative_doc_id", "대표문헌", "Representative publication", 20),
-    ReviewColumn("offices", "출원국", "Offices", 12),
-    ReviewColumn("priority_year", "우선권연도", "Priority year", 8),
-    ReviewColumn("title", "발명의 명칭(원문)", "Title (native)", 40),
-    ReviewColumn("title_en", "영문 명칭", "Title (English)", 40),
-    ReviewColumn("matched_terms", "검색어", "Terms hit", 24),
-    ReviewColumn("relevance", "관련도", "Relevance", 9),
-    ReviewColumn("verdict_source", "판정 주체", "Verdict by (analyst or model)", 12),
-)
+# The valid-patents sheet of the report: the review sheet's columns that describe a valid patent.
+VALID_PATENT_COLUMNS = tuple(next(c for c in REVIEW_COLUMNS if c.key == key) for key in (
+    "family_id", "representative_doc_id", "offices", "priority_year", "title", "title_en", "matched_terms",
+    "relevance", "verdict_source"))
 
 
 def valid_patent_rows(candidates: pl.DataFrame) -> pl.DataFrame:
