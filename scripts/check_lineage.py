@@ -1,12 +1,18 @@
-"""Start `dagster dev`, check the lineage of the indicator table in its GraphQL API and UI, stop it.
+"""Start `dagster dev`, check the report's lineage in its GraphQL API and UI, stop it.
 
-Usage: python scripts/check_lineage.py [--port 3333] [--screenshot PNG]
+Usage: python scripts/check_lineage.py [--port 3333] [--screenshots DIR]
 
 The server runs in its own process group on 127.0.0.1 with a temporary DAGSTER_HOME (or the given
-one) and is stopped by that group's id whatever happens. Checks: the asset graph served by the API
-leads from indicators/subclass_indicators back to the documents table of every raw source (raw/<source>_documents);
-with Chromium present, the lineage page of the indicator table is rendered and saved as a
-screenshot, and its DOM must name the indicator asset. Exit 0 when every check holds.
+one) and is stopped by that group's id whatever happens. Checks, in the asset graph the API serves:
+reports/roadmap_report's upstream lineage reaches the taxonomy file (the observable source asset
+taxonomy/taxonomy_file) and every table of every raw source; the column lineage of
+indicators/subclass_indicators.korea_competitiveness reaches the core/families columns it is
+computed from. With Chromium present, the report's upstream lineage page and the overview of the
+indicator table are rendered and saved as screenshots (DIR/report_lineage.png,
+DIR/subclass_indicators_overview.png; default data/artifacts/lineage); the first must name the
+taxonomy file and every raw source, the second korea_competitiveness among its columns and its
+automation condition. The open-source UI draws no column lineage graph (a Dagster+ view), so the
+column lineage is checked in the API only. Exit 0 when every check holds.
 """
 
 from __future__ import annotations
@@ -27,9 +33,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dagster_dev import ROOT, graphql, running_dagster_dev  # noqa: E402  (a script's sibling module)
 from roadmap_pipeline.lib.records import SOURCES  # noqa: E402
 
-TARGET = "indicators/subclass_indicators"
+REPORT = "reports/roadmap_report"
+TAXONOMY_FILE = "taxonomy/taxonomy_file"
 RAW = {f"raw/{source.name}_documents" for source in SOURCES}
-_QUERY = "{ assetNodes { assetKey { path } dependencyKeys { path } } }"
+INDICATORS, COLUMN = "indicators/subclass_indicators", "korea_competitiveness"
+# The core columns Korea competitiveness is computed from (RTA of first filings, PII, PFS, the window).
+CORE_COLUMNS = {"core/families." + c for c in ("first_filing_country", "forward_citations", "family_size",
+                                               "earliest_priority_date")}
+_QUERY = """
+{ assetNodes { assetKey { path } dependencyKeys { path }
+    metadataEntries { label ... on TableColumnLineageMetadataEntry {
+      lineage { columnName columnDeps { assetKey { path } columnName } } } } } }
+"""
 
 
 def upstream(nodes: list[dict], start: str) -> set[str]:
@@ -44,9 +59,27 @@ def upstream(nodes: list[dict], start: str) -> set[str]:
     return seen
 
 
-async def _render(browser: str, url: str, screenshot: Path, debug_port: int = 9333) -> str:
-    """Open `url` in headless Chromium over the DevTools protocol, dismiss the UI's welcome dialog,
-    save a screenshot and return the page's HTML."""
+def column_upstream(nodes: list[dict], asset: str, column: str) -> set[str]:
+    """Every `asset.column` that `column` of `asset` is computed from, transitively, from the API's column lineage."""
+    deps = {}
+    for node in nodes:
+        name = "/".join(node["assetKey"]["path"])
+        for entry in node.get("metadataEntries", []):
+            for line in entry.get("lineage", []):
+                deps[f"{name}.{line['columnName']}"] = [
+                    "/".join(d["assetKey"]["path"]) + "." + d["columnName"] for d in line["columnDeps"]]
+    seen, todo = set(), [f"{asset}.{column}"]
+    while todo:
+        for parent in deps.get(todo.pop(), []):
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return seen
+
+
+async def _render(browser: str, pages: list[tuple[str, Path, str]], debug_port: int = 9333) -> list[str]:
+    """Open each (url, screenshot, text to wait for) in headless Chromium over the DevTools protocol,
+    dismiss the UI's welcome dialog, save a screenshot and return each page's text."""
     import base64
 
     import websockets
@@ -81,59 +114,74 @@ async def _render(browser: str, url: str, screenshot: Path, debug_port: int = 93
                     result = await call("Runtime.evaluate", expression=expression, returnByValue=True)
                     return result.get("result", {}).get("value")
 
-                await call("Page.navigate", url=url)
-                for _ in range(60):  # the UI is a single-page app: wait until the graph has drawn
-                    await asyncio.sleep(1)
-                    if await evaluate("document.body.innerText.includes('kipo_documents')"):
-                        break
-                for _ in range(10):  # the welcome dialog of a fresh instance may open late
-                    closed = await evaluate(
-                        "(() => { const b = [...document.querySelectorAll('button')]"
-                        ".find(b => b.textContent.trim() === 'Skip'); if (b) { b.click(); return true; } return false; })()")
-                    await asyncio.sleep(1)
-                    if closed and not await evaluate("document.body.innerText.includes('Join the Dagster community')"):
-                        break
-                shot = await call("Page.captureScreenshot", format="png")
-                screenshot.write_bytes(base64.b64decode(shot["data"]))
-                return await evaluate("document.body.innerText") or ""
+                texts = []
+                for number, (url, screenshot, wait_for) in enumerate(pages):
+                    await call("Page.navigate", url=url)
+                    for _ in range(60):  # the UI is a single-page app: wait until the graph has drawn
+                        await asyncio.sleep(1)
+                        if await evaluate(f"document.body.innerText.includes({json.dumps(wait_for)})"):
+                            break
+                    for _ in range(10 if number == 0 else 2):  # the welcome dialog of a fresh instance may open late
+                        closed = await evaluate(
+                            "(() => { const b = [...document.querySelectorAll('button')]"
+                            ".find(b => b.textContent.trim() === 'Skip'); if (b) { b.click(); return true; } return false; })()")
+                        await asyncio.sleep(1)
+                        if closed and not await evaluate("document.body.innerText.includes('Join the Dagster community')"):
+                            break
+                    await asyncio.sleep(2)  # the graph's layout settles after the dialog closes
+                    shot = await call("Page.captureScreenshot", format="png")
+                    screenshot.write_bytes(base64.b64decode(shot["data"]))
+                    texts.append(await evaluate("document.body.innerText") or "")
+                return texts
         finally:
             os.killpg(chrome.pid, signal.SIGKILL)
 
 
-def check(port: int, screenshot: Path, home: Path) -> list[str]:
-    """Problems found (empty: the lineage reaches every raw source in the API and the page shows it)."""
+def check(port: int, screenshots: Path, home: Path) -> list[str]:
+    """Problems found (empty: the lineage reaches the taxonomy file, every raw source and the core columns
+    in the API, and the pages show them)."""
     problems = []
     with running_dagster_dev(home, port):
         nodes = graphql(port, _QUERY)["data"]["assetNodes"]
-        reached = upstream(nodes, TARGET)
-        missing = RAW - reached
+        reached = upstream(nodes, REPORT)
+        missing = ({TAXONOMY_FILE} | RAW) - reached
         if missing:
-            problems.append(f"lineage of {TARGET} misses {sorted(missing)}")
-        print(f"{TARGET}: {len(reached)} upstream assets in the API, raw sources {sorted(RAW & reached)}")
+            problems.append(f"lineage of {REPORT} misses {sorted(missing)}")
+        columns = column_upstream(nodes, INDICATORS, COLUMN)
+        if not CORE_COLUMNS <= columns:
+            problems.append(f"column lineage of {INDICATORS}.{COLUMN} misses {sorted(CORE_COLUMNS - columns)}")
+        print(f"{REPORT}: {len(reached)} upstream assets in the API, raw sources {sorted(RAW & reached)}, "
+              f"taxonomy file {'reached' if TAXONOMY_FILE in reached else 'MISSING'}")
+        print(f"{INDICATORS}.{COLUMN} from {sorted(c for c in columns if c.startswith('core/'))}")
         browser = next((p for name in ("chromium", "chromium-browser") if (p := shutil.which(name))), None)
         if browser:
-            url = f"http://127.0.0.1:{port}/assets/{TARGET}?view=lineage&lineageScope=upstream&lineageDepth=10"
-            dom = asyncio.run(_render(browser, url, screenshot))
-            if "subclass_indicators" not in dom:
-                problems.append("the lineage page does not name subclass_indicators")
-            shown = sorted(name for name in RAW if name.split("/")[-1] in dom)  # the page names the key's last part
-            if shown != sorted(RAW):
-                problems.append(f"the lineage page names only {shown} of the raw assets")
-            print(f"lineage page: raw assets named in the page {shown}; screenshot {screenshot}")
+            screenshots.mkdir(parents=True, exist_ok=True)
+            report_page, column_page = asyncio.run(_render(browser, [
+                (f"http://127.0.0.1:{port}/assets/{REPORT}?view=lineage&lineageScope=upstream&lineageDepth=20",
+                 screenshots / "report_lineage.png", "kipo_documents"),
+                (f"http://127.0.0.1:{port}/assets/{INDICATORS}?view=overview",
+                 screenshots / "subclass_indicators_overview.png", COLUMN),
+            ]))
+            named = {name for name in {TAXONOMY_FILE} | RAW if name.split("/")[-1] in report_page}
+            if named != {TAXONOMY_FILE} | RAW:  # the page names the key's last part
+                problems.append(f"the report's lineage page does not name {sorted(({TAXONOMY_FILE} | RAW) - named)}")
+            for text in (COLUMN, "after its dependencies"):
+                if text not in column_page:
+                    problems.append(f"the overview of {INDICATORS} does not show {text!r}")
+            print(f"pages: report lineage names {len(named)} of {len(RAW) + 1} sources; screenshots in {screenshots}")
         else:
-            print("chromium not found: the page check and screenshot are skipped")
+            print("chromium not found: the page checks and screenshots are skipped")
     return problems
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=3333)
-    parser.add_argument("--screenshot", type=Path, default=ROOT / "data" / "artifacts" / "lineage.png")
+    parser.add_argument("--screenshots", type=Path, default=ROOT / "data" / "artifacts" / "lineage")
     args = parser.parse_args(argv)
-    args.screenshot.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as home:
         shutil.copy(ROOT / "dagster.yaml", Path(home) / "dagster.yaml")
-        problems = check(args.port, args.screenshot, Path(home))
+        problems = check(args.port, args.screenshots, Path(home))
     for problem in problems:
         print(f"FAIL: {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -1,4 +1,5 @@
-"""`dagster dev` started for real: the indicator table's lineage reaches every raw source in the API and on the page."""
+"""`dagster dev` started for real: the report's lineage reaches the taxonomy file and every raw source, and
+korea_competitiveness's column lineage the core columns, in the API; the pages show them (scripts/check_lineage.py)."""
 
 import importlib.util
 import shutil
@@ -19,9 +20,23 @@ def test_upstream_walks_the_api_graph():
     assert check_lineage.upstream(nodes, "c") == {"b", "a1", "a2"}
 
 
+def test_column_upstream_follows_each_hop():
+    def lineage(column, *deps):
+        return {"columnName": column, "columnDeps": [{"assetKey": {"path": a.split("/")}, "columnName": c} for a, c in deps]}
+
+    nodes = [
+        {"assetKey": {"path": ["i", "ind"]}, "metadataEntries": [{"label": "dagster/column_lineage", "lineage": [
+            lineage("score", ("i/facts", "kr"), ("i/facts", "n")), lineage("other", ("i/facts", "m"))]}]},
+        {"assetKey": {"path": ["i", "facts"]}, "metadataEntries": [{"label": "x"}, {"lineage": [
+            lineage("kr", ("core/fam", "country")), lineage("m", ("core/fam", "size"))]}]},
+    ]
+    assert check_lineage.column_upstream(nodes, "i/ind", "score") == {"i/facts.kr", "i/facts.n", "core/fam.country"}
+
+
 def test_lineage_in_a_running_dagster_dev(tmp_path):
     shutil.copy(Path(__file__).parents[1] / "dagster.yaml", tmp_path / "dagster.yaml")
-    screenshot = tmp_path / "lineage.png"
-    assert check_lineage.check(3337, screenshot, tmp_path) == []
+    screenshots = tmp_path / "lineage"
+    assert check_lineage.check(3353, screenshots, tmp_path) == []
     if shutil.which("chromium") or shutil.which("chromium-browser"):
-        assert screenshot.stat().st_size > 20_000
+        assert (screenshots / "report_lineage.png").stat().st_size > 20_000
+        assert (screenshots / "subclass_indicators_overview.png").stat().st_size > 20_000

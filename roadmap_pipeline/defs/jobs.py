@@ -7,8 +7,8 @@ stage its dependencies allow (and a stage's first assets as late as their depend
 1. ``raw_monthly``: delivery months (monthly partitions) of every source; the schedule's target,
    and the job to backfill months from the UI.
 2. ``core_refresh``: documents, families and search texts, rebuilt from every loaded month.
-3. ``subclass_backfill``: the per-subclass assets, one run per taxonomy_subclass partition; the
-   taxonomy sensor's runs for a new or changed subclass.
+3. ``subclass_backfill``: the per-subclass assets, one run per taxonomy_subclass partition (the
+   taxonomy sensor's runs write a new or changed subclass's row with it).
 4. ``roadmap_report``: indicators across all subclasses and the report.
 
 In a running instance the automation conditions (defs/refresh.py) decide what runs after the raw
@@ -33,8 +33,7 @@ _NAMES = {monthly_partitions: [RAW_JOB], subclass_partitions: [SUBCLASS_JOB], No
 _DESCRIPTIONS = {
     RAW_JOB: "Parse delivery months (monthly partitions) of every source into the raw tables.",
     CORE_JOB: "Rebuild documents, families and search texts from every loaded month.",
-    SUBCLASS_JOB: "Screen, cluster and count one taxonomy subclass; the taxonomy sensor starts it for a new "
-    "or changed subclass.",
+    SUBCLASS_JOB: "Screen, cluster and count one taxonomy subclass (one partition per run).",
     REPORT_JOB: "Indicators across all subclasses and the roadmap report (HTML, Excel, CSV/Parquet).",
 }
 
