@@ -38,8 +38,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dagster_dev import ROOT, graphql, running_dagster_dev  # noqa: E402  (a script's sibling module)
+from roadmap_pipeline.settings import DEFAULT_TAXONOMY  # noqa: E402
 
-TAXONOMY = ROOT / "data" / "taxonomy" / "manufacturing_ai.yaml"
+TAXONOMY = DEFAULT_TAXONOMY
 SUBCLASSES = ["health.diagnosis", "inspection.visual_inspection"]
 ADDED = "health.prediction"
 _LOCK_ERROR = re.compile(r"Could not set lock|Conflicting lock", re.IGNORECASE)
