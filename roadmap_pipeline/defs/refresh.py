@@ -24,8 +24,8 @@ RAW_JOB = "raw_monthly"
 AUTOMATION_SENSOR = "refresh_automation"
 # A month with no delivery is a partition never materialized, not a dependency to wait for.
 _MONTHS = dg.AssetSelection.groups("raw")
-# Observed source files start nothing by themselves: the taxonomy sensor runs exactly the subclasses
-# whose definition changed, where the file's new version would update every partition.
+# Observed source files (the taxonomy, the analysts' verdicts) start nothing by themselves: their sensors
+# run exactly the subclasses that changed, where a file's new version would update every partition.
 _SOURCES = dg.AssetSelection.all(include_sources=True) - dg.AssetSelection.all()
 
 
@@ -39,7 +39,7 @@ def _waiting_for_dependencies() -> dg.AutomationCondition:
 
 def after_dependencies() -> dg.AutomationCondition:
     """Update once a dependency has updated, none is missing and none is in progress (Dagster's `eager`
-    without its own materialization of new partitions: new subclasses are the taxonomy sensor's)."""
+    without materializing new partitions by itself: a new subclass starts from the taxonomy sensor's row)."""
     return (
         (dg.AutomationCondition.any_deps_updated().since_last_handled() & _waiting_for_dependencies())
         .ignore(_SOURCES)
