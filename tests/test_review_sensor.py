@@ -5,7 +5,7 @@ from openpyxl import Workbook
 
 from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.resources import TaxonomyFile
-from roadmap_pipeline.defs.taxonomy.review import ANALYST_VERDICTS, verdicts_sensor
+from roadmap_pipeline.defs.taxonomy.review import ANALYST_VERDICTS, SUBCLASS_PATENTS, verdicts_sensor
 from roadmap_pipeline.defs.taxonomy.sensors import DATA_VERSION_TAG, FAMILIES
 from roadmap_pipeline.lib.taxonomy import write_subset
 from roadmap_pipeline.settings import DEFAULT_TAXONOMY
@@ -46,7 +46,7 @@ def test_a_returned_workbook_rescreens_exactly_its_subclass_once(tmp_path, monke
     _workbook(labels / "health.diagnosis.xlsx", [["health.diagnosis", "F1", "유효"], ["health.diagnosis", "F2", "noise"]])
     second = _tick(instance, taxonomy, first.cursor)
     [request] = second.run_requests
-    assert request.partition_key == "health.diagnosis" and request.asset_selection is None
+    assert request.partition_key == "health.diagnosis" and request.asset_selection == [SUBCLASS_PATENTS]
     assert verdicts_sensor.job_name == "subclass_backfill"
     [observed] = second.asset_events
     assert observed.tags[DATA_VERSION_TAG] != first.asset_events[0].tags[DATA_VERSION_TAG]

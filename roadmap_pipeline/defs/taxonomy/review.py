@@ -148,8 +148,8 @@ def _read_cursor(cursor: str | None) -> tuple[str | None, str | None, dict[str, 
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Reads the analysts' verdicts in the labels folder; records an observation of "
-    "taxonomy/analyst_verdicts when they changed and requests one run of the subclass job for exactly "
-    "each subclass whose verdicts changed.",
+    "taxonomy/analyst_verdicts when they changed and requests one run of taxonomy/subclass_patents for "
+    "exactly each subclass whose verdicts changed; the automation does the rest.",
 )
 def verdicts_sensor(context: dg.SensorEvaluationContext, taxonomy_file: TaxonomyFile):
     try:
@@ -178,6 +178,9 @@ def verdicts_sensor(context: dg.SensorEvaluationContext, taxonomy_file: Taxonomy
                   else f"no verdict changed ({len(verdicts.files)} file(s), {len(verdicts.problems)} row(s) not used)")
         return dg.SensorResult(skip_reason=reason, asset_events=observations, cursor=cursor)
     context.log.info(f"verdicts changed for: {', '.join(changed)}")
+    # A run of subclass_patents alone, named in the run: the automation updates what depends on it (a run
+    # of the whole job would count as one without the downstream assets, which would then run twice).
     requests = [dg.RunRequest(partition_key=key, run_key=f"verdicts:{key}:{current[key]}",
-                              tags={"roadmap/verdicts": current[key]}) for key in changed]
+                              asset_selection=[SUBCLASS_PATENTS], tags={"roadmap/verdicts": current[key]})
+                for key in changed]
     return dg.SensorResult(run_requests=requests, asset_events=observations, cursor=cursor)
