@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -41,17 +39,16 @@ def progress(message: str) -> None:
 def load_raw(raw: Path, warehouse: Path, months: list[str], artifacts: Path, instance_dir: Path | None = None) -> None:
     """The raw assets materialized in process for `months` (one run per range of consecutive months)."""
     import dagster as dg
-    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
     from roadmap_pipeline.defs.raw.assets import raw_assets
     from roadmap_pipeline.defs.resources import LandingZone, warehouse_resource
-    from roadmap_pipeline.run import month_ranges
+    from roadmap_pipeline.run import RANGE_END_TAG, RANGE_START_TAG, month_ranges
 
     resources = {"warehouse": warehouse_resource(str(warehouse)),
                  "landing_zone": LandingZone(raw_dir=str(raw), artifacts_dir=str(artifacts))}
     instance = dg.DagsterInstance.local_temp(str(instance_dir)) if instance_dir else dg.DagsterInstance.ephemeral()
     for first, last in month_ranges(months):
-        tags = {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
+        tags = {RANGE_START_TAG: first, RANGE_END_TAG: last}
         if not dg.materialize(raw_assets, resources=resources, instance=instance, tags=tags).success:
             raise RuntimeError(f"raw load of {first}..{last} failed")
 

@@ -255,19 +255,18 @@ _PAIRS_SQL = """WITH cells AS (
 def ingest(raw: Path, warehouse: Path) -> None:
     """The pipeline's parsers on a landing zone: raw assets of every month, then core/documents."""
     import dagster as dg
-    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
     from roadmap_pipeline.defs.core.assets import documents
     from roadmap_pipeline.defs.raw.assets import raw_assets
     from roadmap_pipeline.defs.resources import LandingZone, warehouse_resource
-    from roadmap_pipeline.run import landing_months, month_ranges
+    from roadmap_pipeline.run import RANGE_END_TAG, RANGE_START_TAG, landing_months, month_ranges
 
     started = time.perf_counter()
     resources = {"warehouse": warehouse_resource(str(warehouse)),
                  "landing_zone": LandingZone(raw_dir=str(raw), artifacts_dir=str(raw.parent / "artifacts"))}
     instance = dg.DagsterInstance.ephemeral()
     for first, last in month_ranges(landing_months(raw)):
-        tags = {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
+        tags = {RANGE_START_TAG: first, RANGE_END_TAG: last}
         assert dg.materialize(raw_assets, resources=resources, instance=instance, tags=tags).success
     assert dg.materialize([documents, *raw_assets], selection=[documents], resources=resources,
                           instance=instance).success

@@ -86,11 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import dagster as dg
-    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
     from roadmap_pipeline.defs.jobs import CORE_JOB, RAW_JOB, REPORT_JOB, SUBCLASS_JOB
     from roadmap_pipeline.defs.partitions import subclass_partitions
-    from roadmap_pipeline.run import month_ranges
+    from roadmap_pipeline.run import RANGE_END_TAG, RANGE_START_TAG, month_ranges
 
     defs = code_location()
     if args.stage == "check":
@@ -105,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage == "raw":
         # One run per range of consecutive months, as the raw assets' single-run backfill policy has it.
         for first, last in month_ranges(args.months):
-            tags = {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
+            tags = {RANGE_START_TAG: first, RANGE_END_TAG: last}
             runs.append(execute(instance, defs.resolve_job_def(RAW_JOB), RAW_JOB, tags=tags))
             runs[-1]["partition"] = f"{first}..{last}"
     elif args.stage == "core":

@@ -14,7 +14,6 @@ from datetime import date
 import dagster as dg
 import duckdb
 import pytest
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from roadmap_pipeline.defs.core.assets import merge_documents
 from roadmap_pipeline.defs.core.families import refresh_families, refresh_family_members
@@ -22,6 +21,7 @@ from roadmap_pipeline.defs.raw.assets import KINDS, ensure_schema, raw_assets
 from roadmap_pipeline.defs.resources import LandingZone, warehouse_resource
 from roadmap_pipeline.defs.taxonomy.assets import search_texts
 from roadmap_pipeline.lib.records import SOURCES
+from roadmap_pipeline.run import RANGE_END_TAG, RANGE_START_TAG
 
 synthetic = pytest.importorskip("roadmap_pipeline.demo.synthetic")
 
@@ -40,7 +40,7 @@ def parsed(tmp_path_factory):
                  "landing_zone": LandingZone(raw_dir=str(root / "raw"), artifacts_dir=str(root / "art"))}
     instance = dg.DagsterInstance.ephemeral()
     months = sorted({folder.name for folder in (root / "raw").glob("*/*") if folder.is_dir()})
-    tags = {ASSET_PARTITION_RANGE_START_TAG: months[0], ASSET_PARTITION_RANGE_END_TAG: months[-1]}
+    tags = {RANGE_START_TAG: months[0], RANGE_END_TAG: months[-1]}
     assert dg.materialize(raw_assets, resources=resources, instance=instance, tags=tags).success
     return root / "wh.duckdb", months
 
@@ -194,7 +194,7 @@ def test_the_assets_fingerprint_only_what_the_instance_saw_loaded(parsed, tmp_pa
     core = [documents, family_members, families]
 
     def load(first, last):
-        tags = {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
+        tags = {RANGE_START_TAG: first, RANGE_END_TAG: last}
         assert dg.materialize(raw_assets, resources=resources, instance=instance, tags=tags).success
 
     def refresh_core():

@@ -17,7 +17,6 @@ from pathlib import Path
 import dagster as dg
 import dagster._daemon  # noqa: F401  (import order: the daemon package first)
 import pytest
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from dagster._core.test_utils import create_test_daemon_workspace_context, freeze_time
 from dagster._core.workspace.load_target import WorkspaceFileTarget
 from dagster._daemon.sensor import execute_sensor_iteration
@@ -30,7 +29,7 @@ from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.demo.synthetic import generate_corpus
 from roadmap_pipeline.lib.taxonomy import write_subset
 from roadmap_pipeline.defs.resources import connect
-from roadmap_pipeline.run import landing_months, month_ranges
+from roadmap_pipeline.run import RANGE_END_TAG, RANGE_START_TAG, landing_months, month_ranges
 from roadmap_pipeline.settings import DEFAULT_TAXONOMY
 
 pytest.importorskip("dagster_postgres", reason="dagster-postgres is not installed (pip install dagster-postgres==0.29.27)")
@@ -134,7 +133,7 @@ def _load_raw_and_core(definitions: dg.Definitions, instance: dg.DagsterInstance
     for first, last in month_ranges(landing_months(raw_dir)):
         result = definitions.resolve_job_def("raw_monthly").execute_in_process(
             instance=instance, raise_on_error=False,
-            tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last},
+            tags={RANGE_START_TAG: first, RANGE_END_TAG: last},
         )
         assert result.success, f"raw {first}..{last}"
     assert definitions.resolve_job_def("core_refresh").execute_in_process(instance=instance, raise_on_error=False).success
