@@ -6,7 +6,8 @@ stage its dependencies allow (and a stage's first assets as late as their depend
 
 1. ``raw_monthly``: delivery months (monthly partitions) of every source; the schedule's target,
    and the job to backfill months from the UI.
-2. ``core_refresh``: documents, families and search texts, rebuilt from every loaded month.
+2. ``core_refresh``: documents, families and search texts: the new months merged, the families
+   they reach recomputed.
 3. ``subclass_backfill``: the per-subclass assets, one run per taxonomy_subclass partition (the
    taxonomy sensor's runs write a new or changed subclass's row with it).
 4. ``roadmap_report``: indicators across all subclasses and the report.
@@ -32,7 +33,7 @@ CORE_JOB, SUBCLASS_JOB, REPORT_JOB = "core_refresh", "subclass_backfill", "roadm
 _NAMES = {monthly_partitions: [RAW_JOB], subclass_partitions: [SUBCLASS_JOB], None: [CORE_JOB, REPORT_JOB]}
 _DESCRIPTIONS = {
     RAW_JOB: "Parse delivery months (monthly partitions) of every source into the raw tables.",
-    CORE_JOB: "Rebuild documents, families and search texts from every loaded month.",
+    CORE_JOB: "Merge the new months into documents, recompute the families they reach and their search texts.",
     SUBCLASS_JOB: "Screen, cluster and count one taxonomy subclass (one partition per run).",
     REPORT_JOB: "Indicators across all subclasses and the roadmap report (HTML, Excel, CSV/Parquet).",
 }
