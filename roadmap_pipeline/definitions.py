@@ -2,23 +2,17 @@
 
 import dagster as dg
 
-from roadmap_pipeline.defs.core.assets import documents
-from roadmap_pipeline.defs.core.checks import family_checks
-from roadmap_pipeline.defs.core.families import families, family_members
-from roadmap_pipeline.defs.indicators.assets import INDICATORS, YEARLY, subclass_facts, subclass_indicators
+from roadmap_pipeline import defs as defs_package
+from roadmap_pipeline.defs.indicators.assets import INDICATORS, YEARLY
 from roadmap_pipeline.defs.jobs import stage_jobs
-from roadmap_pipeline.defs.raw.assets import raw_assets
 from roadmap_pipeline.defs.refresh import after, after_dependencies, monthly_refresh, refresh_automation
-from roadmap_pipeline.defs.reports.assets import roadmap_report
 from roadmap_pipeline.defs.resources import default_resources
-from roadmap_pipeline.defs.taxonomy.assets import search_texts, subclass_patents, subclasses, taxonomy_source
-from roadmap_pipeline.defs.taxonomy.review import analyst_verdicts, review_workbooks, verdicts_sensor
+from roadmap_pipeline.defs.taxonomy.review import verdicts_sensor
 from roadmap_pipeline.defs.taxonomy.sensors import taxonomy_sensor
-from roadmap_pipeline.defs.topics.assets import topic_assets
-from roadmap_pipeline.defs.topics.network import patent_network
 
-_assets = [*raw_assets, documents, family_members, families, search_texts, subclasses, subclass_patents,
-           review_workbooks, topic_assets, patent_network, subclass_facts, subclass_indicators, roadmap_report]
+# Every asset and check defined under defs/: a new asset is written in its module and nowhere else.
+_loaded = dg.load_assets_from_package_module(defs_package)
+_observed = [a for a in _loaded if isinstance(a, dg.SourceAsset)]  # the taxonomy file, the verdicts folder
 
 
 def _automation(spec: dg.AssetSpec) -> dg.AssetSpec:
@@ -33,14 +27,14 @@ def _automation(spec: dg.AssetSpec) -> dg.AssetSpec:
     return spec.replace_attributes(automation_condition=condition)
 
 
-assets = [*dg.map_asset_specs(_automation, _assets), taxonomy_source, analyst_verdicts]
+assets = [*dg.map_asset_specs(_automation, [a for a in _loaded if a not in _observed]), *_observed]
 
 
 def build_definitions(resources: dict | None = None) -> dg.Definitions:
     """The code location with `resources` (default: configured from the ROADMAP_* variables)."""
     return dg.Definitions(
         assets=assets,
-        asset_checks=family_checks,
+        asset_checks=dg.load_asset_checks_from_package_module(defs_package),
         jobs=stage_jobs(assets),
         schedules=[monthly_refresh],
         sensors=[taxonomy_sensor, verdicts_sensor, refresh_automation],
