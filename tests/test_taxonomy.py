@@ -17,8 +17,7 @@ import yaml
 
 from roadmap_pipeline.lib.search import compile_expression, parse
 from roadmap_pipeline.lib.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, parse_taxonomy, write_subset
-
-DEFAULT_TAXONOMY = Path(__file__).parents[1] / "data" / "taxonomy" / "manufacturing_ai.yaml"
+from roadmap_pipeline.settings import DEFAULT_TAXONOMY
 
 # The seed's example (2026 KIPO/MSS press release): the five categories and the six subclasses it names.
 SEED_CATEGORIES = {

@@ -47,7 +47,7 @@ def header(seed: int, requested: int, background_share: float = 0.0) -> dict:
         "seed": seed,
         "requested_documents": requested,
         "as_of": plan.AS_OF.isoformat(),
-        "taxonomy": {"key": "manufacturing_ai", "file": "data/taxonomy/manufacturing_ai.yaml"},
+        "taxonomy": {"key": "manufacturing_ai", "file": "roadmap_pipeline/taxonomies/manufacturing_ai.yaml"},
         "planted": {
             "priority_years": [plan.FIRST_YEAR, plan.LAST_YEAR],
             "base_year": plan.BASE_YEAR,
