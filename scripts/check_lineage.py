@@ -86,7 +86,7 @@ async def _render(browser: str, pages: list[tuple[str, Path, str]], debug_port: 
 
     with tempfile.TemporaryDirectory() as profile:
         chrome = subprocess.Popen(
-            [browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1600,1000",
+            [browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=2560,1600",
              f"--remote-debugging-port={debug_port}", f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
