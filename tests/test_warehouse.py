@@ -62,3 +62,16 @@ def test_a_template_gives_a_statement_per_listed_table():
     assert statements("raw_clear", {"source": "epo", "kinds": ["documents", "rejects"]}) == [
         f"DELETE FROM raw.epo_{kind} WHERE partition_month BETWEEN $first_month AND $last_month"
         for kind in ("documents", "rejects")]
+
+
+def test_a_broken_taxonomy_file_fails_the_step_with_its_reason(tmp_path):
+    import dagster as dg
+
+    from roadmap_pipeline.defs.resources import TaxonomyFile
+
+    broken = tmp_path / "taxonomy.yaml"
+    broken.write_text("categories: [\n", encoding="utf-8")
+    with pytest.raises(dg.Failure) as failure:
+        TaxonomyFile(path=str(broken)).load_or_fail()
+    assert failure.value.description.startswith("the taxonomy file cannot be used: ")
+    assert str(broken) in failure.value.description

@@ -12,7 +12,7 @@ from dagster_duckdb import DuckDBResource
 
 from roadmap_pipeline import settings
 from roadmap_pipeline.lib.embeddings import Embedder, EmbeddingCache, HashingEmbedder, embedder_for
-from roadmap_pipeline.lib.taxonomy import Taxonomy, load_taxonomy
+from roadmap_pipeline.lib.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 from roadmap_pipeline.lib.warehouse import memory_limit
 
 
@@ -65,6 +65,13 @@ class TaxonomyFile(dg.ConfigurableResource):
 
     def load(self) -> Taxonomy:
         return load_taxonomy(self.path)
+
+    def load_or_fail(self) -> Taxonomy:
+        """The taxonomy, or a step failure saying why the file cannot be used."""
+        try:
+            return self.load()
+        except TaxonomyError as error:
+            raise dg.Failure(description=f"the taxonomy file cannot be used: {error}") from None
 
 
 class Embeddings(dg.ConfigurableResource):

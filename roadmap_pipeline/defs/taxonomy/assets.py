@@ -15,7 +15,7 @@ from roadmap_pipeline.defs.partitions import subclass_partitions
 from roadmap_pipeline.defs.resources import Embeddings, TaxonomyFile
 from roadmap_pipeline.defs.taxonomy.screening import screen_subclass
 from roadmap_pipeline.lib.markdown import markdown_table
-from roadmap_pipeline.lib.taxonomy import Subclass, Taxonomy, TaxonomyError
+from roadmap_pipeline.lib.taxonomy import Subclass, Taxonomy
 from roadmap_pipeline.lib.warehouse import run_sql
 
 _SUBCLASS_COLUMNS = [
@@ -101,10 +101,7 @@ def file_observation(taxonomy: Taxonomy) -> tuple[dg.DataVersion, dict]:
     "whenever the file changes; every asset that reads the file depends on it.",
 )
 def taxonomy_source(taxonomy_file: TaxonomyFile) -> dg.ObserveResult:
-    try:
-        taxonomy = taxonomy_file.load()
-    except TaxonomyError as error:
-        raise dg.Failure(description=f"the taxonomy file cannot be used: {error}") from None
+    taxonomy = taxonomy_file.load_or_fail()
     data_version, metadata = file_observation(taxonomy)
     return dg.ObserveResult(data_version=data_version, metadata=metadata)
 

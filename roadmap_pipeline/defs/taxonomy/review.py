@@ -65,10 +65,7 @@ def _problems_markdown(verdicts: Verdicts) -> dg.MetadataValue:
     "observed by verdicts_sensor when they change.",
 )
 def analyst_verdicts(taxonomy_file: TaxonomyFile) -> dg.ObserveResult:
-    try:
-        taxonomy = taxonomy_file.load()
-    except TaxonomyError as error:
-        raise dg.Failure(description=f"the taxonomy file cannot be used: {error}") from None
+    taxonomy = taxonomy_file.load_or_fail()
     _, version, metadata = verdicts_observation(taxonomy, settings.labels_dir())
     return dg.ObserveResult(data_version=version, metadata=metadata)
 
